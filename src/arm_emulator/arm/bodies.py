@@ -1,0 +1,92 @@
+"""Request bodies: JSON parsing, validation against the generated models, tags, merge-patch."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import invalid_request_content, invalid_tag_name, invalid_tags, unsupported_media_type
+
+MAX_TAGS = 50
+MAX_TAG_NAME = 512
+MAX_TAG_VALUE = 256
+_RESERVED_TAG_CHARACTERS = re.compile(r"[<>%&\\?/\x00-\x1f\x7f]")
+
+
+def parse_json_object(raw: bytes, content_type: str | None) -> dict[str, Any]:
+    if content_type:
+        media_type = content_type.split(";", 1)[0].strip().lower()
+        if media_type not in ("application/json", "text/json") and not media_type.endswith("+json"):
+            raise unsupported_media_type(content_type)
+    if not raw.strip():
+        raise invalid_request_content("The request content was empty")
+    try:
+        value = json.loads(raw)
+    except UnicodeDecodeError:
+        raise invalid_request_content("The request content is not valid UTF-8") from None
+    except json.JSONDecodeError as error:
+        raise invalid_request_content(f"{error.msg} at line {error.lineno}, position {error.colno}") from None
+    except RecursionError:
+        raise invalid_request_content("The request content is nested too deeply") from None
+    if not isinstance(value, dict):
+        raise invalid_request_content(f"Expected a JSON object, got {type(value).__name__}")
+    return value
+
+
+def _describe(error: ValidationError) -> str:
+    first = error.errors(include_url=False)[0]
+    path = ".".join(str(part) for part in first["loc"])
+    return f"{path}: {first['msg']}" if path else first["msg"]
+
+
+def validate(model: type[BaseModel], body: dict[str, Any], *, patch: bool = False) -> dict[str, Any]:
+    """Validate with a generated request model; read-only and unknown fields are dropped.
+
+    A PUT body gets the spec's defaults filled in; a PATCH body keeps only what was sent,
+    explicit nulls included (they delete in a merge-patch).
+    """
+    try:
+        instance = model.model_validate(body)
+    except ValidationError as error:
+        raise invalid_request_content(_describe(error)) from None
+    except RecursionError:
+        raise invalid_request_content("The request content is nested too deeply") from None
+    if patch:
+        return instance.model_dump(by_alias=True, exclude_unset=True, mode="json")
+    return instance.model_dump(by_alias=True, exclude_none=True, mode="json")
+
+
+def check_tags(tags: Any) -> None:
+    if tags is None:
+        return
+    if len(tags) > MAX_TAGS:
+        raise invalid_tags(f"The number of tags ({len(tags)}) exceeds the maximum of {MAX_TAGS}.")
+    reserved = [name for name in tags if _RESERVED_TAG_CHARACTERS.search(name)]
+    if reserved:
+        raise invalid_tag_name(reserved)
+    for name, value in tags.items():
+        if not name or len(name) > MAX_TAG_NAME:
+            raise invalid_tags(f"Tag name '{name[:64]}' must be 1 to {MAX_TAG_NAME} characters long.")
+        if len(value) > MAX_TAG_VALUE:
+            raise invalid_tags(f"The value of tag '{name}' exceeds {MAX_TAG_VALUE} characters.")
+
+
+def merge_patch(target: Any, patch: Any) -> Any:
+    """RFC 7396 JSON merge-patch."""
+    if not isinstance(patch, dict):
+        return patch
+    result = dict(target) if isinstance(target, dict) else {}
+    for key, value in patch.items():
+        if value is None:
+            result.pop(key, None)
+        else:
+            result[key] = merge_patch(result.get(key), value)
+    return result
+
+
+def digest(body: Any) -> str:
+    return hashlib.sha256(json.dumps(body, sort_keys=True, separators=(",", ":")).encode()).hexdigest()

@@ -1,0 +1,74 @@
+"""One place that turns every failure into an ARM error envelope: no stack trace reaches a client."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from . import errors
+from .errors import ArmError
+from .registry import Registry
+from .responses import error_response
+
+log = logging.getLogger(__name__)
+
+
+def render(error: ArmError, path: str, registry: Registry) -> Response:
+    """Errors under a provider's namespace use that provider's envelope; the rest ARM's."""
+    provider = None if error.gateway else registry.provider_for_path(path)
+    return error_response(error, provider.error_envelope if provider else None)
+
+
+def _unrouted(request: Request, registry: Registry, status: int) -> ArmError:
+    path = request.url.path
+    if status == 405:
+        return errors.method_not_allowed(request.method, path)
+    segments = path.strip("/").split("/")
+    lowered = [s.lower() for s in segments]
+    if "providers" in lowered:
+        index = lowered.index("providers")
+        if index + 1 < len(segments):
+            namespace = segments[index + 1]
+            provider = registry.provider(namespace)
+            if provider is None:
+                return errors.invalid_resource_namespace(namespace)
+            types = segments[index + 2 :: 2]
+            if types:
+                return errors.invalid_resource_type(
+                    "/".join(types), provider.namespace, request.query_params.get("api-version")
+                )
+    return errors.no_route(request.method, path)
+
+
+def install(app: FastAPI, registry: Registry) -> None:
+    async def on_arm_error(request: Request, error: Exception) -> Response:
+        assert isinstance(error, ArmError)
+        return render(error, request.url.path, registry)
+
+    async def on_http_error(request: Request, error: Exception) -> Response:
+        assert isinstance(error, HTTPException)
+        if error.status_code in (404, 405):
+            arm_error = _unrouted(request, registry, error.status_code)
+        else:
+            arm_error = ArmError(error.status_code, "BadRequest", str(error.detail))
+        return render(arm_error, request.url.path, registry)
+
+    async def on_validation_error(request: Request, error: Exception) -> Response:
+        assert isinstance(error, RequestValidationError)
+        first = error.errors()[0] if error.errors() else {"loc": (), "msg": "invalid request"}
+        detail = f"{'.'.join(str(p) for p in first.get('loc', ()))}: {first.get('msg')}"
+        return render(errors.invalid_request_content(detail), request.url.path, registry)
+
+    async def on_unexpected(request: Request, error: Exception) -> Response:
+        log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=error)
+        return render(errors.internal_error(), request.url.path, registry)
+
+    app.add_exception_handler(ArmError, on_arm_error)
+    app.add_exception_handler(HTTPException, on_http_error)
+    app.add_exception_handler(RequestValidationError, on_validation_error)
+    app.add_exception_handler(Exception, on_unexpected)

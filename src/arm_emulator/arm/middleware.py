@@ -1,0 +1,102 @@
+"""The ARM front door, as one ASGI middleware, in request order:
+request ids and ARM's standard headers, case-insensitive routing, the 4 MB body limit, auth."""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from . import errors
+from .auth import check_bearer
+from .errors import ArmError
+from .error_handlers import render
+from .registry import Registry
+from .resource_id import PathCanonicalizer
+
+MAX_REQUEST_BYTES = 4 * 1024 * 1024
+# Paths that are not ARM: no token needed (health, docs, and later the cloud metadata).
+OPEN_PREFIXES = ("/_emulator", "/docs", "/redoc", "/openapi.json", "/metadata")
+
+
+class ArmMiddleware:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        registry: Registry,
+        canonicalizer: PathCanonicalizer,
+        tenant_id: str,
+    ) -> None:
+        self.app = app
+        self.registry = registry
+        self.canonicalizer = canonicalizer
+        self.tenant_id = tenant_id
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        request_id = str(uuid.uuid4())
+        scope.setdefault("state", {})["request_id"] = request_id
+        extra = self._standard_headers(scope, headers, request_id)
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = list(message.get("headers", [])) + extra
+            await send(message)
+
+        scope["path"] = self.canonicalizer.canonicalize(scope["path"])
+        try:
+            self._check_length(headers)
+            if not scope["path"].startswith(OPEN_PREFIXES):
+                check_bearer(headers.get("authorization"), self.tenant_id)
+        except ArmError as error:
+            await render(error, scope["path"], self.registry)(scope, receive, send_with_headers)
+            return
+        await self.app(scope, _limited(receive), send_with_headers)
+
+    @staticmethod
+    def _check_length(headers: Headers) -> None:
+        length = headers.get("content-length")
+        if length is not None and length.isdigit() and int(length) > MAX_REQUEST_BYTES:
+            raise errors.request_too_large(MAX_REQUEST_BYTES)
+
+    @staticmethod
+    def _standard_headers(scope: Scope, headers: Headers, request_id: str) -> list[tuple[bytes, bytes]]:
+        correlation = headers.get("x-ms-correlation-request-id") or str(uuid.uuid4())
+        routing = f"LOCAL:{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}:{request_id}"
+        extra = [
+            (b"x-ms-request-id", request_id.encode()),
+            (b"x-ms-correlation-request-id", correlation.encode("latin-1", "replace")),
+            (b"x-ms-routing-request-id", routing.encode()),
+            (b"cache-control", b"no-cache"),
+            (b"pragma", b"no-cache"),
+            (b"expires", b"-1"),
+            (b"x-content-type-options", b"nosniff"),
+        ]
+        client_request_id = headers.get("x-ms-client-request-id")
+        if client_request_id and headers.get("x-ms-return-client-request-id", "").lower() == "true":
+            extra.append((b"x-ms-client-request-id", client_request_id.encode("latin-1", "replace")))
+        if scope.get("scheme") == "https":
+            extra.append((b"strict-transport-security", b"max-age=31536000; includeSubDomains"))
+        return extra
+
+
+def _limited(receive: Receive) -> Receive:
+    """Counts a streamed (chunked) body, which has no Content-Length to check up front."""
+    received = 0
+
+    async def wrapped() -> Message:
+        nonlocal received
+        message = await receive()
+        if message["type"] == "http.request":
+            received += len(message.get("body", b""))
+            if received > MAX_REQUEST_BYTES:
+                raise errors.request_too_large(MAX_REQUEST_BYTES)
+        return message
+
+    return wrapped

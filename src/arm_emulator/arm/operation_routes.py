@@ -1,0 +1,91 @@
+"""The operation-status endpoints clients poll (`Azure-AsyncOperation` and `Location` targets)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from urllib.parse import parse_qsl
+
+from fastapi import APIRouter
+from starlette.requests import Request
+from starlette.responses import Response
+
+from ..store.repository import OperationRecord
+from . import errors
+from .endpoints import endpoint
+from .operations import fresh_operation, fresh_resource, retry_after, status_body
+from .resource_type import OperationStatusEndpoint, Provider
+from .responses import empty_response, error_response, json_response, shape
+from .runtime import runtime_of
+
+_PLACEHOLDER = re.compile(r"{(\w+)}")
+
+
+def _asks_for_location_semantics(declaration: OperationStatusEndpoint) -> Callable[[Request], bool]:
+    wanted = parse_qsl(declaration.location_query or "")
+
+    def check(request: Request) -> bool:
+        return bool(wanted) and all(request.query_params.get(k, "").lower() == v.lower() for k, v in wanted)
+
+    return check
+
+
+def operation_response(
+    request: Request,
+    declaration: OperationStatusEndpoint,
+    op: OperationRecord,
+    *,
+    as_location: bool,
+    etag_in_body: bool = True,
+) -> Response:
+    """`as_location`: answer as a Location target (202 until done, then the verb's own result)."""
+    runtime = runtime_of(request)
+    if as_location:
+        if not op.done:
+            return empty_response(
+                202, {"Location": str(request.url), "Retry-After": retry_after(runtime, op.due_at)}
+            )
+        if op.status != "Succeeded":
+            error = op.error or {"code": op.status, "message": f"The operation ended {op.status}."}
+            return error_response(errors.ArmError(400, error["code"], error.get("message", "")))
+        if op.kind == "delete":
+            return empty_response(204)
+        record = fresh_resource(runtime, op.resource_key)
+        if record is None:
+            return empty_response(204)
+        body = {**record.body, "etag": record.etag} if etag_in_body else record.body
+        return json_response(body, 200, {"ETag": record.etag})
+    status = 200 if op.done else declaration.in_progress_status_code
+    headers = {} if op.done else {"Retry-After": retry_after(runtime, op.due_at)}
+    return json_response(shape(declaration.body_model, status_body(declaration, op)), status, headers)
+
+
+def register_operation_status(router: APIRouter, provider: Provider) -> None:
+    declaration = provider.operation_status
+    params = _PLACEHOLDER.findall(declaration.path)
+    as_location = _asks_for_location_semantics(declaration)
+    api_versions = sorted({v for rt in provider.resource_types for v in rt.api_versions})
+
+    async def get_operation_status(request: Request, path: dict[str, str]) -> Response:
+        api_version = request.query_params.get("api-version")
+        if not api_version:
+            raise errors.missing_api_version()
+        if api_version not in api_versions:
+            raise errors.invalid_api_version(api_version, api_versions)
+        op = fresh_operation(runtime_of(request), path["operationId"])
+        if (
+            op is None
+            or op.namespace.lower() != provider.namespace.lower()
+            or ("subscriptionId" in path and op.subscription_key != path["subscriptionId"].lower())
+        ):
+            raise errors.operation_not_found(path["operationId"])
+        return operation_response(request, declaration, op, as_location=as_location(request))
+
+    router.add_api_route(
+        declaration.path,
+        endpoint(get_operation_status, params),
+        methods=["GET"],
+        operation_id=f"{provider.namespace}_OperationStatus_Get",
+        tags=[provider.namespace],
+        response_class=Response,
+    )

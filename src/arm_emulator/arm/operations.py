@@ -1,0 +1,230 @@
+"""Long-running operations: their records, how they advance, and their polling URLs and bodies.
+
+An operation lives only in the database. Each step is due at `started_at + n * step_seconds`;
+whoever notices first (the background walker, or a request touching the resource) advances it
+with a conditional UPDATE, so a step is never applied twice, even by two processes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import logging
+import math
+from typing import Any
+
+from ..clock import iso8601
+from ..store.repository import OperationRecord, ResourceRecord, StoreTransaction
+from .conditions import new_etag
+from .resource_id import parse_resource_id
+from .resource_type import LroProfile, OperationStatusEndpoint, ResourceContext
+from .runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+TERMINAL_STATUSES = frozenset({"Succeeded", "Failed", "Canceled"})
+# Small slack so a step due "now" is not missed to floating-point rounding.
+_EPSILON = 1e-6
+
+
+def start_operation(
+    runtime: Runtime,
+    tx: StoreTransaction,
+    *,
+    operation_id: str,
+    namespace: str,
+    resource_id: str,
+    resource_key: str,
+    subscription_id: str,
+    location: str,
+    kind: str,
+    api_version: str,
+    profile: LroProfile,
+    target_digest: str | None = None,
+) -> OperationRecord:
+    now = runtime.clock.now()
+    step_seconds = runtime.settings.lro_step_seconds
+    record = OperationRecord(
+        id=operation_id,
+        namespace=namespace,
+        subscription_key=subscription_id.lower(),
+        resource_key=resource_key,
+        resource_id=resource_id,
+        location=location,
+        kind=kind,
+        api_version=api_version,
+        initial_status_code=profile.status_code,
+        steps=tuple((s.provisioning_state, s.operation_status) for s in profile.steps),
+        step_index=0,
+        step_seconds=step_seconds,
+        status=profile.steps[0].operation_status,
+        started_at=now,
+        due_at=now + step_seconds,
+        target_digest=target_digest,
+    )
+    tx.add_operation(record)
+    return record
+
+
+def _next(op: OperationRecord, now: float) -> OperationRecord | None:
+    """The operation as it stands at `now`, or None if nothing is due yet."""
+    count = len(op.steps)
+    if op.step_seconds > 0:
+        reached = min(count, int((now - op.started_at) / op.step_seconds + _EPSILON))
+    else:
+        reached = count
+    if reached <= op.step_index:
+        return None
+    if reached >= count:
+        return op.evolve(step_index=count, status="Succeeded", due_at=None, ended_at=now)
+    return op.evolve(
+        step_index=reached,
+        status=op.steps[reached][1],
+        due_at=op.started_at + (reached + 1) * op.step_seconds,
+    )
+
+
+def _apply(runtime: Runtime, tx: StoreTransaction, op: OperationRecord, now: float) -> None:
+    """Reflect an operation's new step on its resource."""
+    resource = tx.get_resource(op.resource_key)
+    if resource is None or resource.operation_id != op.id:
+        return
+    if op.done and op.kind == "delete":
+        tx.delete_tree(op.resource_key)
+        return
+    body = copy.deepcopy(resource.body)
+    state = "Succeeded" if op.done else op.steps[op.step_index][0]
+    body.setdefault("properties", {})["provisioningState"] = state
+    if op.done:
+        found = runtime.registry.resource_type(resource.type_key)
+        if found is not None:
+            _, resource_type = found
+            ctx = ResourceContext(
+                parse_resource_id(resource.id), op.api_version, runtime.settings.tenant_id, body
+            )
+            body = resource_type.on_provisioned(ctx, body)
+    tx.put_resource(
+        resource.evolve(
+            body=body,
+            provisioning_state=state,
+            etag=new_etag(now),
+            operation_id=None if op.done else op.id,
+            due_at=op.due_at,
+            updated_at=now,
+        )
+    )
+
+
+def advance_operation(runtime: Runtime, operation_id: str) -> None:
+    now = runtime.clock.now()
+    with runtime.store.transaction() as tx:
+        op = tx.get_operation(operation_id)
+        if op is None or op.due_at is None or op.due_at > now + _EPSILON:
+            return
+        moved = _next(op, now)
+        if moved is None or not tx.move_operation(moved, op.step_index):
+            return
+        _apply(runtime, tx, moved, now)
+
+
+def catch_up(runtime: Runtime, key_prefix: str = "", limit: int = 500) -> int:
+    """Advance every due operation on resources under `key_prefix`; returns how many were due."""
+    now = runtime.clock.now()
+    with runtime.store.transaction() as tx:
+        due = tx.due_operation_ids(now, key_prefix, limit)
+    for operation_id in due:
+        advance_operation(runtime, operation_id)
+    return len(due)
+
+
+def fresh_resource(runtime: Runtime, key: str) -> ResourceRecord | None:
+    """Read a resource, first advancing its operation if a step is due."""
+    with runtime.store.transaction() as tx:
+        record = tx.get_resource(key)
+    if record is not None and record.due_at is not None and record.due_at <= runtime.clock.now():
+        if record.operation_id:
+            advance_operation(runtime, record.operation_id)
+        with runtime.store.transaction() as tx:
+            record = tx.get_resource(key)
+    return record
+
+
+def fresh_operation(runtime: Runtime, operation_id: str) -> OperationRecord | None:
+    with runtime.store.transaction() as tx:
+        op = tx.get_operation(operation_id)
+    if op is not None and op.due_at is not None and op.due_at <= runtime.clock.now():
+        advance_operation(runtime, operation_id)
+        with runtime.store.transaction() as tx:
+            op = tx.get_operation(operation_id)
+    return op
+
+
+def retry_after(runtime: Runtime, due_at: float | None) -> str:
+    """Integer seconds ≥ 1: clients treat 0 as "use my 30 s default"."""
+    seconds = runtime.settings.retry_after_seconds
+    if due_at is not None:
+        seconds = max(seconds, math.ceil(due_at - runtime.clock.now()))
+    return str(seconds)
+
+
+def status_url(
+    base: str,
+    endpoint: OperationStatusEndpoint,
+    op: OperationRecord,
+    *,
+    for_location_header: bool = False,
+) -> str:
+    path = endpoint.path.format(
+        subscriptionId=op.subscription_key,
+        location=endpoint.location_case(op.location),
+        operationId=op.id,
+    )
+    url = f"{base}{path}?api-version={op.api_version}"
+    if for_location_header and endpoint.location_query:
+        url += f"&{endpoint.location_query}"
+    return url
+
+
+def polling_headers(
+    runtime: Runtime, base: str, endpoint: OperationStatusEndpoint, op: OperationRecord, profile: LroProfile
+) -> dict[str, str]:
+    headers = {"Retry-After": retry_after(runtime, op.due_at)}
+    if profile.async_operation_header:
+        headers["Azure-AsyncOperation"] = status_url(base, endpoint, op)
+    if profile.location_header:
+        headers["Location"] = status_url(base, endpoint, op, for_location_header=True)
+    return headers
+
+
+def status_body(endpoint: OperationStatusEndpoint, op: OperationRecord) -> dict[str, Any]:
+    path = endpoint.path.format(
+        subscriptionId=op.subscription_key,
+        location=endpoint.location_case(op.location),
+        operationId=op.id,
+    )
+    body: dict[str, Any] = {
+        "id": path,
+        "name": op.id,
+        "resourceId": op.resource_id,
+        "status": op.status,
+        "startTime": iso8601(op.started_at),
+    }
+    if op.ended_at is not None:
+        body["endTime"] = iso8601(op.ended_at)
+    if op.error and op.status in ("Failed", "Canceled"):
+        body["error"] = op.error
+    return body
+
+
+async def run_walker(runtime: Runtime, stop: asyncio.Event) -> None:
+    """Advance due operations nobody is polling; all state is in the database, so restarts lose nothing."""
+    interval = runtime.settings.walker_interval_seconds
+    while not stop.is_set():
+        try:
+            catch_up(runtime)
+        except Exception:  # keep walking: one bad row must not stop every other operation
+            log.exception("walker step failed")
+        try:
+            await asyncio.wait_for(stop.wait(), timeout=interval)
+        except TimeoutError:
+            pass

@@ -1,0 +1,32 @@
+"""The registered providers, looked up by namespace or by resource type key."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .resource_type import Provider, ResourceType
+
+
+class Registry:
+    def __init__(self, providers: Iterable[Provider]) -> None:
+        self.providers: tuple[Provider, ...] = tuple(providers)
+        self._by_namespace = {p.namespace.lower(): p for p in self.providers}
+        self._by_type_key: dict[str, tuple[Provider, ResourceType]] = {
+            provider.type_name(rt).lower(): (provider, rt)
+            for provider in self.providers
+            for rt in provider.resource_types
+        }
+
+    def provider(self, namespace: str) -> Provider | None:
+        return self._by_namespace.get(namespace.lower())
+
+    def resource_type(self, type_key: str) -> tuple[Provider, ResourceType] | None:
+        return self._by_type_key.get(type_key.lower())
+
+    def provider_for_path(self, path: str) -> Provider | None:
+        """The provider whose namespace follows the first `providers` segment of a path."""
+        segments = path.split("/")
+        for index, segment in enumerate(segments[:-1]):
+            if segment.lower() == "providers":
+                return self.provider(segments[index + 1])
+        return None

@@ -1,0 +1,248 @@
+"""ARM's own resource groups (Microsoft.Resources): PUT, GET, HEAD, PATCH, DELETE and list.
+
+As in ARM, resources can only go into a group that exists; deleting a group deletes everything
+in it, as a long-running operation polled through `Location`.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.requests import Request
+from starlette.responses import Response
+
+from . import errors
+from .bodies import check_tags, parse_json_object, validate
+from .endpoints import endpoint
+from .operation_routes import operation_response
+from .operations import catch_up, fresh_operation, polling_headers, start_operation
+from .paging import decode_skip_token, encode_skip_token, next_link, page_size
+from .resource_id import is_valid_resource_group_name, key_of, resource_group_id
+from .resource_type import LroProfile, LroStep, OperationStatusEndpoint
+from .responses import base_url, empty_response, json_response
+from .runtime import runtime_of
+from .scopes import (
+    RESOURCE_GROUP_TYPE_KEY,
+    normalize_location,
+    require_resource_group,
+    require_subscription,
+    resource_group_record,
+)
+
+NAMESPACE = "Microsoft.Resources"
+# Microsoft.Resources versions from the first one we serve; newer dated versions are accepted too,
+# since azure-cli and the SDKs move to new ones often and the group contract has not changed.
+KNOWN_API_VERSIONS = ("2021-04-01", "2022-09-01", "2023-07-01", "2024-03-01", "2024-07-01", "2024-11-01")
+_API_VERSION = re.compile(r"^(\d{4}-\d{2}-\d{2})(-preview)?$")
+_GROUP = "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}"
+
+DELETE_PROFILE = LroProfile(
+    status_code=202,
+    steps=(LroStep("Deleting", "Running"),),
+    async_operation_header=False,
+    location_header=True,
+)
+
+
+class ResourceGroupRequest(BaseModel):
+    """ARM's ResourceGroup PUT body (Microsoft.Resources, 2021-04-01 and later)."""
+
+    model_config = ConfigDict(extra="ignore")
+    location: str
+    tags: dict[str, str] | None = None
+    managed_by: str | None = Field(None, alias="managedBy")
+
+
+class ResourceGroupPatch(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    tags: dict[str, str] | None = None
+    managed_by: str | None = Field(None, alias="managedBy")
+
+
+class OperationStatus(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    status: str
+
+
+OPERATION_RESULTS = OperationStatusEndpoint(
+    path="/subscriptions/{subscriptionId}/operationresults/{operationId}",
+    body_model=OperationStatus,
+    new_operation_id=lambda _request_id: secrets.token_urlsafe(24),
+)
+
+
+def _api_version(request: Request) -> str:
+    value = request.query_params.get("api-version")
+    if not value:
+        raise errors.missing_api_version()
+    match = _API_VERSION.match(value)
+    if not match or match.group(1) < KNOWN_API_VERSIONS[0]:
+        raise errors.invalid_api_version(value, KNOWN_API_VERSIONS)
+    return value
+
+
+def _render(record: Any) -> dict[str, Any]:
+    return record.body  # type: ignore[no-any-return]
+
+
+async def create_or_update(request: Request, params: dict[str, str]) -> Response:
+    runtime = runtime_of(request)
+    _api_version(request)
+    raw = parse_json_object(await request.body(), request.headers.get("content-type"))
+    subscription_id, name = params["subscriptionId"], params["resourceGroupName"]
+    if not is_valid_resource_group_name(name):
+        raise errors.invalid_resource_group_name(name)
+    if not (isinstance(raw.get("location"), str) and raw["location"].strip()):
+        raise errors.location_required()
+    requested = validate(ResourceGroupRequest, raw)
+    check_tags(requested.get("tags"))
+    location = normalize_location(requested["location"])
+    with runtime.store.transaction() as tx:
+        require_subscription(runtime, tx, subscription_id)
+        existing = tx.get_resource(key_of(resource_group_id(subscription_id, name)))
+        if existing is not None and existing.provisioning_state == "Deleting":
+            raise errors.conflict(
+                "ResourceGroupBeingDeleted",
+                f"The resource group '{name}' is in deprovisioning state and cannot perform this operation.",
+            )
+        if existing is not None and existing.body["location"] != location:
+            raise errors.conflict(
+                "InvalidResourceGroupLocation",
+                f"Invalid resource group location '{location}'. The Resource group already exists in "
+                f"location '{existing.body['location']}'.",
+            )
+        record = resource_group_record(
+            subscription_id, name, location, runtime.clock.now(),
+            tags=requested.get("tags"), managed_by=requested.get("managedBy"), existing=existing,
+        )
+        tx.put_resource(record)
+    return json_response(_render(record), 200 if existing else 201)
+
+
+def _existing_group(request: Request, params: dict[str, str]) -> Any:
+    runtime = runtime_of(request)
+    _api_version(request)
+    with runtime.store.transaction() as tx:
+        return require_resource_group(runtime, tx, params["subscriptionId"], params["resourceGroupName"])
+
+
+async def get(request: Request, params: dict[str, str]) -> Response:
+    return json_response(_render(_existing_group(request, params)))
+
+
+async def check_existence(request: Request, params: dict[str, str]) -> Response:
+    try:
+        _existing_group(request, params)
+    except errors.ArmError as error:
+        if error.status == 404:
+            return empty_response(404)
+        raise
+    return empty_response(204)
+
+
+async def update(request: Request, params: dict[str, str]) -> Response:
+    runtime = runtime_of(request)
+    raw = parse_json_object(await request.body(), request.headers.get("content-type"))
+    patch = validate(ResourceGroupPatch, raw, patch=True)
+    check_tags(patch.get("tags"))
+    existing = _existing_group(request, params)
+    record = resource_group_record(
+        params["subscriptionId"], existing.body["name"], existing.body["location"], runtime.clock.now(),
+        tags=patch["tags"] if "tags" in patch else existing.body.get("tags"),
+        managed_by=patch["managedBy"] if "managedBy" in patch else existing.body.get("managedBy"),
+        existing=existing,
+    )
+    with runtime.store.transaction() as tx:
+        tx.put_resource(record)
+    return json_response(_render(record))
+
+
+async def delete(request: Request, params: dict[str, str]) -> Response:
+    runtime = runtime_of(request)
+    api_version = _api_version(request)
+    existing = _existing_group(request, params)
+    now = runtime.clock.now()
+    with runtime.store.transaction() as tx:
+        op = start_operation(
+            runtime,
+            tx,
+            operation_id=OPERATION_RESULTS.new_operation_id(request.state.request_id),
+            namespace=NAMESPACE,
+            resource_id=existing.id,
+            resource_key=existing.key,
+            subscription_id=params["subscriptionId"],
+            location=existing.body["location"],
+            kind="delete",
+            api_version=api_version,
+            profile=DELETE_PROFILE,
+        )
+        body = {**existing.body, "properties": {"provisioningState": "Deleting"}}
+        tx.put_resource(
+            existing.evolve(body=body, provisioning_state="Deleting", operation_id=op.id, due_at=op.due_at,
+                            updated_at=now)
+        )
+    headers = polling_headers(
+        runtime, base_url(request, runtime.settings.public_url), OPERATION_RESULTS, op, DELETE_PROFILE
+    )
+    return empty_response(202, headers)
+
+
+async def list_groups(request: Request, params: dict[str, str]) -> Response:
+    runtime = runtime_of(request)
+    api_version = _api_version(request)
+    with runtime.store.transaction() as tx:
+        subscription = require_subscription(runtime, tx, params["subscriptionId"])
+    scope = f"/subscriptions/{subscription.key}/resourcegroups"
+    catch_up(runtime, f"/subscriptions/{subscription.key}/")
+    top = request.query_params.get("$top")
+    after = decode_skip_token(scope, request.query_params.get("$skipToken"))
+    with runtime.store.transaction() as tx:
+        page = tx.list_resources(
+            type_key=RESOURCE_GROUP_TYPE_KEY,
+            subscription_key=subscription.key,
+            after_seq=after,
+            limit=page_size(top, runtime.settings.page_size),
+        )
+    result: dict[str, Any] = {"value": [_render(r) for r in page.records]}
+    if page.more and page.last_seq is not None:
+        result["nextLink"] = next_link(
+            base_url(request, runtime.settings.public_url), request.url.path, api_version, top,
+            encode_skip_token(scope, page.last_seq),
+        )
+    return json_response(result)
+
+
+async def get_operation_result(request: Request, params: dict[str, str]) -> Response:
+    _api_version(request)
+    op = fresh_operation(runtime_of(request), params["operationId"])
+    if op is None or op.namespace != NAMESPACE or op.subscription_key != params["subscriptionId"].lower():
+        raise errors.operation_not_found(params["operationId"])
+    return operation_response(request, OPERATION_RESULTS, op, as_location=True)
+
+
+def register(router: APIRouter) -> None:
+    group_params = ["subscriptionId", "resourceGroupName"]
+    routes = [
+        ("PUT", _GROUP, group_params, create_or_update, "CreateOrUpdate"),
+        ("GET", _GROUP, group_params, get, "Get"),
+        ("HEAD", _GROUP, group_params, check_existence, "CheckExistence"),
+        ("PATCH", _GROUP, group_params, update, "Update"),
+        ("DELETE", _GROUP, group_params, delete, "Delete"),
+        ("GET", "/subscriptions/{subscriptionId}/resourceGroups", ["subscriptionId"], list_groups, "List"),
+        ("GET", OPERATION_RESULTS.path, ["subscriptionId", "operationId"], get_operation_result,
+         "OperationResults_Get"),
+    ]
+    for method, path, params, handler, name in routes:
+        router.add_api_route(
+            path,
+            endpoint(handler, params),
+            methods=[method],
+            operation_id=f"ResourceGroups_{name}",
+            tags=["Microsoft.Resources/resourceGroups"],
+            response_class=Response,
+        )
+

@@ -1,0 +1,149 @@
+"""The declarations a resource provider fills in; the engine interprets them and knows no provider."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+
+from .resource_id import ResourceId
+
+Body = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ResourceContext:
+    """What a provider hook may know about the write it is shaping (no HTTP, no SQL)."""
+
+    resource_id: ResourceId
+    api_version: str
+    tenant_id: str
+    existing: Body | None
+
+
+# A hook takes the body the engine built (id, name, type, location, tags, properties, ...) and
+# returns it with the fields the real resource provider computes filled in.
+BodyHook = Callable[[ResourceContext, Body], Body]
+
+
+def _unchanged(_: ResourceContext, body: Body) -> Body:
+    return body
+
+
+@dataclass(frozen=True)
+class ApiVersionModels:
+    """The generated models one api-version uses to validate requests and shape responses."""
+
+    request: type[BaseModel]
+    response: type[BaseModel]
+    patch: type[BaseModel] | None = None
+
+
+@dataclass(frozen=True)
+class LroStep:
+    """One in-progress stop of a long-running operation."""
+
+    provisioning_state: str
+    operation_status: str
+
+
+@dataclass(frozen=True)
+class LroProfile:
+    """How one verb answers: its initial HTTP status, the states it walks, the polling headers.
+
+    No steps means the verb completes synchronously (the resource is `Succeeded` at once).
+    """
+
+    status_code: int
+    steps: tuple[LroStep, ...] = ()
+    async_operation_header: bool = True
+    location_header: bool = False
+
+    @property
+    def synchronous(self) -> bool:
+        return not self.steps
+
+
+@dataclass(frozen=True)
+class Lifecycle:
+    """One profile per kind of write.
+
+    `create`: PUT of a new resource; `replace`: PUT that changes an existing one; `unchanged`: PUT
+    whose only changes (if any) are tags; `patch` / `patch_tags_only`: PATCH; `delete`: DELETE.
+    """
+
+    create: LroProfile
+    replace: LroProfile
+    unchanged: LroProfile
+    patch: LroProfile
+    patch_tags_only: LroProfile
+    delete: LroProfile
+
+
+@dataclass(frozen=True)
+class NameRule:
+    """The name pattern the provider enforces, and the sentence its error gives."""
+
+    pattern: str
+    explanation: str
+
+    def matches(self, name: str) -> bool:
+        return re.fullmatch(self.pattern, name) is not None
+
+
+@dataclass(frozen=True)
+class ResourceType:
+    """A resource type: `type_segments` are the type names from the namespace down, e.g.
+    `("workspaces", "dicomservices")`; `name_parameters` are the matching path parameter names."""
+
+    type_segments: tuple[str, ...]
+    name_parameters: tuple[str, ...]
+    name_rule: NameRule
+    api_versions: Mapping[str, ApiVersionModels]
+    lifecycle: Lifecycle
+    prepare: BodyHook = _unchanged
+    on_provisioned: BodyHook = _unchanged
+    list_by_subscription: bool = True
+    list_by_resource_group: bool = True
+    list_by_parent: bool = False
+    head: bool = False
+    location_required: bool = True
+    etag_in_body: bool = True
+    # The real workspace refuses deletion while it still has child services.
+    refuse_delete_with_children: bool = False
+
+    @property
+    def is_child(self) -> bool:
+        return len(self.type_segments) > 1
+
+
+@dataclass(frozen=True)
+class OperationStatusEndpoint:
+    """Where and how a provider serves its operation statuses (the Azure-AsyncOperation target).
+
+    `path` uses the placeholders `{subscriptionId}`, `{location}` and `{operationId}`.
+    `location_query` is appended to the same URL for the `Location` header (None: no such variant).
+    `in_progress_status_code` is what a poll answers while running (200 for most RPs; ProviderHub 202).
+    """
+
+    path: str
+    body_model: type[BaseModel]
+    new_operation_id: Callable[[str], str]
+    location_case: Callable[[str], str] = str.lower
+    location_query: str | None = None
+    in_progress_status_code: int = 200
+
+
+@dataclass(frozen=True)
+class Provider:
+    namespace: str
+    resource_types: tuple[ResourceType, ...]
+    operation_status: OperationStatusEndpoint
+    error_envelope: type[BaseModel]
+    locations: tuple[str, ...] = field(default_factory=tuple)
+
+    def type_name(self, resource_type: ResourceType) -> str:
+        return "/".join([self.namespace, *resource_type.type_segments])

@@ -1,0 +1,50 @@
+"""Turning bodies and ArmErrors into HTTP responses, and building absolute URLs for clients."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import BaseModel
+from starlette.requests import Request
+from starlette.responses import Response
+
+from .errors import ArmError
+
+JSON_CONTENT_TYPE = "application/json; charset=utf-8"
+
+
+def dump_json(body: Any) -> bytes:
+    return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def json_response(body: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
+    return Response(dump_json(body), status_code=status, headers=headers, media_type=JSON_CONTENT_TYPE)
+
+
+def empty_response(status: int, headers: Mapping[str, str] | None = None) -> Response:
+    return Response(b"", status_code=status, headers=headers)
+
+
+def error_response(error: ArmError, envelope: type[BaseModel] | None = None) -> Response:
+    body: dict[str, Any] = error.error_body()
+    if envelope is not None:
+        # The provider's own envelope decides which fields survive (HealthcareApis has no `details`).
+        body = envelope.model_validate(body).model_dump(by_alias=True, exclude_none=True, mode="json")
+    headers = dict(error.headers)
+    if error.gateway:
+        headers["x-ms-failure-cause"] = "gateway"
+    return json_response(body, error.status, headers)
+
+
+def shape(model: type[BaseModel], body: Mapping[str, Any]) -> dict[str, Any]:
+    """Validate a body against a generated model and dump it in wire form (aliases, no nulls)."""
+    return model.model_validate(body).model_dump(by_alias=True, exclude_none=True, mode="json")
+
+
+def base_url(request: Request, public_url: str | None) -> str:
+    """Where clients reach us: the configured public URL, else the request's own scheme and host."""
+    if public_url:
+        return public_url
+    return f"{request.url.scheme}://{request.headers.get('host') or request.url.netloc}"

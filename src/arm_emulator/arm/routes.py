@@ -1,0 +1,444 @@
+"""PUT / GET / HEAD / PATCH / DELETE / list for any declared resource type.
+
+Handlers are named after the ARM operations they serve; provider behaviour comes only from the
+declaration (`ResourceType`, `Provider`), never from branches here.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from fastapi import APIRouter
+from starlette.requests import Request
+from starlette.responses import Response
+
+from ..clock import iso8601
+from ..store.repository import ResourceRecord
+from . import errors
+from .auth import caller
+from .bodies import check_tags, digest, merge_patch, parse_json_object, validate
+from .conditions import check_existing, check_write, new_etag
+from .endpoints import endpoint
+from .operations import fresh_resource, polling_headers, retry_after, start_operation
+from .operations import catch_up as catch_up_operations
+from .paging import decode_skip_token, encode_skip_token, next_link, page_size
+from .resource_id import ResourceId, key_of
+from .resource_type import ApiVersionModels, LroProfile, Provider, ResourceContext, ResourceType
+from .responses import base_url, empty_response, json_response, shape
+from .runtime import Runtime, runtime_of
+from .scopes import normalize_location, require_resource_group, require_subscription
+
+# Fields a PUT cannot change, so they are ignored when telling "changed" from "unchanged".
+_VOLATILE = ("etag", "systemData", "tags")
+
+
+def _comparable(body: dict[str, Any]) -> dict[str, Any]:
+    view = {k: v for k, v in body.items() if k not in _VOLATILE}
+    if isinstance(view.get("properties"), dict):
+        view["properties"] = {k: v for k, v in view["properties"].items() if k != "provisioningState"}
+    return view
+
+
+class ResourceRoutes:
+    """The routes of one resource type of one provider."""
+
+    def __init__(self, provider: Provider, resource_type: ResourceType) -> None:
+        self.provider = provider
+        self.rt = resource_type
+        self.type_name = provider.type_name(resource_type)
+        pairs = "/".join(
+            f"{segment}/{{{param}}}"
+            for segment, param in zip(resource_type.type_segments, resource_type.name_parameters, strict=True)
+        )
+        group = "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}"
+        self.item_path = f"{group}/providers/{provider.namespace}/{pairs}"
+        self.collection_path = self.item_path.rsplit("/", 1)[0]
+        self.subscription_list_path = f"/subscriptions/{{subscriptionId}}/providers/{self.type_name}"
+        self._operation_prefix = "_".join(resource_type.type_segments)
+
+    # -- wiring --------------------------------------------------------------------------------------
+
+    def register(self, router: APIRouter) -> None:
+        item_params = ["subscriptionId", "resourceGroupName", *self.rt.name_parameters]
+        collection_params = item_params[:-1]
+        add = self._add
+        add(router, "PUT", self.item_path, item_params, self.create_or_update, "CreateOrUpdate")
+        add(router, "GET", self.item_path, item_params, self.get, "Get")
+        if self.rt.head:
+            add(router, "HEAD", self.item_path, item_params, self.head, "Head")
+        add(router, "PATCH", self.item_path, item_params, self.update, "Update")
+        add(router, "DELETE", self.item_path, item_params, self.delete, "Delete")
+        if self.rt.is_child and self.rt.list_by_parent:
+            add(router, "GET", self.collection_path, collection_params, self.list_by_parent, "List")
+        if not self.rt.is_child and self.rt.list_by_resource_group:
+            add(router, "GET", self.collection_path, collection_params, self.list_by_resource_group,
+                "ListByResourceGroup")
+        if not self.rt.is_child and self.rt.list_by_subscription:
+            add(router, "GET", self.subscription_list_path, ["subscriptionId"], self.list_by_subscription,
+                "List")
+
+    def _add(self, router: APIRouter, method: str, path: str, params: list[str], handler: Any,
+             verb: str) -> None:
+        router.add_api_route(
+            path,
+            endpoint(handler, params),
+            methods=[method],
+            operation_id=f"{self.provider.namespace}_{self._operation_prefix}_{verb}",
+            tags=[self.type_name],
+            response_class=Response,
+        )
+
+    # -- shared steps --------------------------------------------------------------------------------
+
+    def _models(self, request: Request) -> tuple[str, ApiVersionModels]:
+        api_version = request.query_params.get("api-version")
+        if not api_version:
+            raise errors.missing_api_version()
+        models = self.rt.api_versions.get(api_version)
+        if models is None:
+            raise errors.unsupported_api_version(
+                api_version, self.type_name, None, sorted(self.rt.api_versions), self.provider.locations
+            )
+        return api_version, models
+
+    def _resource_id(self, params: dict[str, str]) -> ResourceId:
+        names = (params[p] for p in self.rt.name_parameters)
+        types = tuple(zip(self.rt.type_segments, names, strict=True))
+        return ResourceId(params["subscriptionId"], params["resourceGroupName"], self.provider.namespace, types)
+
+    def _require_scope(self, runtime: Runtime, rid: ResourceId, *, location: str | None = None) -> None:
+        with runtime.store.transaction() as tx:
+            require_resource_group(
+                runtime, tx, rid.subscription_id, rid.resource_group, location_if_created=location
+            )
+            parent = rid.parent
+            if parent is not None and tx.get_resource(parent.key) is None:
+                raise errors.parent_resource_not_found(parent.id)
+
+    def _render(self, record: ResourceRecord) -> dict[str, Any]:
+        if self.rt.etag_in_body:
+            return {**record.body, "etag": record.etag}
+        return record.body
+
+    def _record_headers(self, runtime: Runtime, record: ResourceRecord) -> dict[str, str]:
+        headers = {"ETag": record.etag}
+        if record.operation_id is not None:
+            headers["Retry-After"] = retry_after(runtime, record.due_at)
+        return headers
+
+    def _build(
+        self,
+        runtime: Runtime,
+        request: Request,
+        rid: ResourceId,
+        api_version: str,
+        models: ApiVersionModels,
+        requested: dict[str, Any],
+        existing: ResourceRecord | None,
+    ) -> dict[str, Any]:
+        """The stored body: what was asked for, the ARM envelope fields, and the provider's own."""
+        body = copy.deepcopy(requested)
+        body.pop("etag", None)
+        body["id"] = rid.id
+        body["name"] = rid.name
+        body["type"] = self.type_name
+        if "location" in body:
+            body["location"] = normalize_location(body["location"])
+        properties = body.setdefault("properties", {})
+        if existing is not None:
+            properties["provisioningState"] = existing.provisioning_state
+        ctx = ResourceContext(rid, api_version, runtime.settings.tenant_id, existing.body if existing else None)
+        body = self.rt.prepare(ctx, body)
+        return shape(models.response, body)
+
+    @staticmethod
+    def _system_data(
+        request: Request, now: str, existing: ResourceRecord | None, *, modified: bool
+    ) -> dict[str, Any]:
+        who, kind = caller(request.headers.get("authorization"))
+        data = dict(existing.body.get("systemData") or {}) if existing else {}
+        if existing is None:
+            data.update(createdBy=who, createdByType=kind, createdAt=now)
+        if modified or existing is None:
+            data.update(lastModifiedBy=who, lastModifiedByType=kind, lastModifiedAt=now)
+        return data
+
+    def _write(
+        self,
+        runtime: Runtime,
+        request: Request,
+        rid: ResourceId,
+        api_version: str,
+        body: dict[str, Any],
+        existing: ResourceRecord | None,
+        profile: LroProfile,
+        kind: str,
+        target_digest: str | None = None,
+    ) -> Response:
+        now = runtime.clock.now()
+        body["systemData"] = self._system_data(request, iso8601(now), existing, modified=True)
+        ctx = ResourceContext(rid, api_version, runtime.settings.tenant_id, existing.body if existing else None)
+        record = ResourceRecord(
+            key=rid.key,
+            id=rid.id,
+            subscription_key=rid.subscription_id.lower(),
+            resource_group_key=key_of(rid.resource_group_id),
+            parent_key=rid.parent_key,
+            type_key=rid.type_key,
+            body=body,
+            etag=new_etag(now),
+            provisioning_state="Succeeded",
+            created_at=existing.created_at if existing else now,
+            updated_at=now,
+        )
+        headers: dict[str, str] = {}
+        with runtime.store.transaction() as tx:
+            if profile.synchronous:
+                body["properties"]["provisioningState"] = "Succeeded"
+                record = record.evolve(body=self.rt.on_provisioned(ctx, body))
+            else:
+                op = start_operation(
+                    runtime,
+                    tx,
+                    operation_id=self.provider.operation_status.new_operation_id(request.state.request_id),
+                    namespace=self.provider.namespace,
+                    resource_id=rid.id,
+                    resource_key=rid.key,
+                    subscription_id=rid.subscription_id,
+                    location=body.get("location") or "global",
+                    kind=kind,
+                    api_version=api_version,
+                    profile=profile,
+                    target_digest=target_digest,
+                )
+                state = profile.steps[0].provisioning_state
+                body["properties"]["provisioningState"] = state
+                record = record.evolve(provisioning_state=state, operation_id=op.id, due_at=op.due_at)
+                headers = polling_headers(
+                    runtime, base_url(request, runtime.settings.public_url),
+                    self.provider.operation_status, op, profile,
+                )
+            tx.put_resource(record)
+        headers["ETag"] = record.etag
+        return json_response(self._render(record), profile.status_code, headers)
+
+    def _in_flight_response(
+        self, runtime: Runtime, request: Request, record: ResourceRecord, profile: LroProfile
+    ) -> Response:
+        with runtime.store.transaction() as tx:
+            op = tx.get_operation(record.operation_id or "")
+        if op is None:  # finished between the two reads
+            raise errors.operation_in_progress(record.id, "modify")
+        headers = polling_headers(
+            runtime, base_url(request, runtime.settings.public_url), self.provider.operation_status, op, profile
+        )
+        headers["ETag"] = record.etag
+        if profile is self.rt.lifecycle.delete:
+            return empty_response(op.initial_status_code, headers)
+        return json_response(self._render(record), op.initial_status_code, headers)
+
+    def _current_operation_kind(self, runtime: Runtime, record: ResourceRecord) -> tuple[str, str | None]:
+        with runtime.store.transaction() as tx:
+            op = tx.get_operation(record.operation_id or "")
+        return (op.kind, op.target_digest) if op else ("", None)
+
+    # -- operations ----------------------------------------------------------------------------------
+
+    async def create_or_update(self, request: Request, params: dict[str, str]) -> Response:
+        runtime = runtime_of(request)
+        api_version, models = self._models(request)
+        raw_body = await request.body()
+        rid = self._resource_id(params)
+        raw = parse_json_object(raw_body, request.headers.get("content-type"))
+        if self.rt.location_required and not (isinstance(raw.get("location"), str) and raw["location"].strip()):
+            raise errors.location_required()
+        requested = validate(models.request, raw)
+        check_tags(requested.get("tags"))
+        location = normalize_location(requested["location"]) if requested.get("location") else None
+        self._require_scope(runtime, rid, location=location)
+        if not self.rt.name_rule.matches(rid.name):
+            raise errors.invalid_resource_name(rid.name, self.rt.name_rule.explanation)
+
+        existing = fresh_resource(runtime, rid.key)
+        request_digest = digest(requested)
+        if existing is not None and existing.operation_id is not None:
+            kind, in_flight_digest = self._current_operation_kind(runtime, existing)
+            if kind in ("create", "replace") and in_flight_digest == request_digest:
+                profile = self.rt.lifecycle.create if kind == "create" else self.rt.lifecycle.replace
+                return self._in_flight_response(runtime, request, existing, profile)
+            raise errors.operation_in_progress(existing.id, "update")
+        check_write(
+            existing.etag if existing else None,
+            request.headers.get("if-match"),
+            request.headers.get("if-none-match"),
+        )
+        if existing is not None and location and existing.body.get("location") not in (None, location):
+            raise errors.location_immutable(rid.name, existing.body["location"], location, rid.resource_group)
+
+        body = self._build(runtime, request, rid, api_version, models, requested, existing)
+        if existing is None:
+            return self._write(runtime, request, rid, api_version, body, None, self.rt.lifecycle.create,
+                               "create", request_digest)
+        if _comparable(body) != _comparable(existing.body):
+            return self._write(runtime, request, rid, api_version, body, existing, self.rt.lifecycle.replace,
+                               "replace", request_digest)
+        if body.get("tags") == existing.body.get("tags") and existing.provisioning_state == "Succeeded":
+            # Nothing changed at all: no write, no new ETag, plain 200.
+            return json_response(self._render(existing), 200, self._record_headers(runtime, existing))
+        return self._write(runtime, request, rid, api_version, body, existing, self.rt.lifecycle.unchanged,
+                           "replace", request_digest)
+
+    async def get(self, request: Request, params: dict[str, str]) -> Response:
+        record = self._read(request, params)
+        return json_response(self._render(record), 200, self._record_headers(runtime_of(request), record))
+
+    async def head(self, request: Request, params: dict[str, str]) -> Response:
+        record = self._read(request, params)
+        return empty_response(200, self._record_headers(runtime_of(request), record))
+
+    def _read(self, request: Request, params: dict[str, str]) -> ResourceRecord:
+        runtime = runtime_of(request)
+        self._models(request)
+        rid = self._resource_id(params)
+        self._require_scope(runtime, rid)
+        record = fresh_resource(runtime, rid.key)
+        if record is None:
+            raise errors.resource_not_found(rid.type_path_with_names, rid.resource_group)
+        return record
+
+    async def update(self, request: Request, params: dict[str, str]) -> Response:
+        runtime = runtime_of(request)
+        api_version, models = self._models(request)
+        if models.patch is None:
+            raise errors.method_not_allowed("PATCH", request.url.path)
+        raw_body = await request.body()
+        rid = self._resource_id(params)
+        patch = validate(models.patch, parse_json_object(raw_body, request.headers.get("content-type")),
+                         patch=True)
+        check_tags(patch.get("tags"))
+        self._require_scope(runtime, rid)
+        existing = fresh_resource(runtime, rid.key)
+        if existing is None:
+            raise errors.resource_not_found(rid.type_path_with_names, rid.resource_group)
+        check_existing(existing.etag, request.headers.get("if-match"))
+        if existing.operation_id is not None:
+            raise errors.operation_in_progress(existing.id, "update")
+        if patch.get("location") and normalize_location(patch["location"]) != existing.body.get("location"):
+            raise errors.location_immutable(
+                rid.name, existing.body.get("location", ""), patch["location"], rid.resource_group
+            )
+
+        requested = copy.deepcopy(existing.body)
+        for field, value in patch.items():
+            if field in ("tags", "identity") or not isinstance(value, dict):
+                if value is None:
+                    requested.pop(field, None)
+                else:
+                    requested[field] = value  # tags (and identity) replace the whole set, as in ARM
+            else:
+                requested[field] = merge_patch(requested.get(field), value)
+        body = self._build(runtime, request, rid, api_version, models, requested, existing)
+        tags_only = set(patch) <= {"tags"}
+        profile = self.rt.lifecycle.patch_tags_only if tags_only else self.rt.lifecycle.patch
+        return self._write(runtime, request, rid, api_version, body, existing, profile, "update")
+
+    async def delete(self, request: Request, params: dict[str, str]) -> Response:
+        runtime = runtime_of(request)
+        api_version, _ = self._models(request)
+        rid = self._resource_id(params)
+        self._require_scope(runtime, rid)
+        existing = fresh_resource(runtime, rid.key)
+        if existing is None:
+            return empty_response(204)
+        check_existing(existing.etag, request.headers.get("if-match"))
+        profile = self.rt.lifecycle.delete
+        if existing.operation_id is not None:
+            kind, _ = self._current_operation_kind(runtime, existing)
+            if kind == "delete":
+                return self._in_flight_response(runtime, request, existing, profile)
+            raise errors.operation_in_progress(existing.id, "delete")
+        now = runtime.clock.now()
+        with runtime.store.transaction() as tx:
+            if self.rt.refuse_delete_with_children and tx.has_children(rid.key):
+                raise errors.conflict(
+                    "CannotDeleteResourceWithChildren",
+                    f"The resource '{rid.id}' cannot be deleted while it still contains child resources. "
+                    "Delete them first.",
+                )
+            if profile.synchronous:
+                tx.delete_tree(rid.key)
+                return empty_response(200)
+            op = start_operation(
+                runtime,
+                tx,
+                operation_id=self.provider.operation_status.new_operation_id(request.state.request_id),
+                namespace=self.provider.namespace,
+                resource_id=rid.id,
+                resource_key=rid.key,
+                subscription_id=rid.subscription_id,
+                location=existing.body.get("location") or "global",
+                kind="delete",
+                api_version=api_version,
+                profile=profile,
+            )
+            body = copy.deepcopy(existing.body)
+            state = profile.steps[0].provisioning_state
+            body.setdefault("properties", {})["provisioningState"] = state
+            record = existing.evolve(
+                body=body, provisioning_state=state, operation_id=op.id, due_at=op.due_at,
+                etag=new_etag(now), updated_at=now,
+            )
+            tx.put_resource(record)
+        headers = polling_headers(
+            runtime, base_url(request, runtime.settings.public_url), self.provider.operation_status, op, profile
+        )
+        return empty_response(profile.status_code, headers)
+
+    # -- lists ---------------------------------------------------------------------------------------
+
+    async def list_by_resource_group(self, request: Request, params: dict[str, str]) -> Response:
+        runtime = runtime_of(request)
+        self._models(request)
+        with runtime.store.transaction() as tx:
+            group = require_resource_group(runtime, tx, params["subscriptionId"], params["resourceGroupName"])
+        return self._list(request, scope=group.key, resource_group_key=group.key)
+
+    async def list_by_subscription(self, request: Request, params: dict[str, str]) -> Response:
+        runtime = runtime_of(request)
+        self._models(request)
+        with runtime.store.transaction() as tx:
+            subscription = require_subscription(runtime, tx, params["subscriptionId"])
+        scope = f"/subscriptions/{subscription.key}"
+        return self._list(request, scope=scope, subscription_key=subscription.key)
+
+    async def list_by_parent(self, request: Request, params: dict[str, str]) -> Response:
+        runtime = runtime_of(request)
+        self._models(request)
+        parent_id = self.collection_path.rsplit("/", 1)[0].format(**params)
+        with runtime.store.transaction() as tx:
+            require_resource_group(runtime, tx, params["subscriptionId"], params["resourceGroupName"])
+            if tx.get_resource(key_of(parent_id)) is None:
+                raise errors.parent_resource_not_found(parent_id)
+        return self._list(request, scope=key_of(parent_id), parent_key=key_of(parent_id))
+
+    def _list(self, request: Request, *, scope: str, **filters: str) -> Response:
+        runtime = runtime_of(request)
+        api_version, _ = self._models(request)
+        catch_up_operations(runtime, scope)
+        top = request.query_params.get("$top")
+        after = decode_skip_token(scope + self.type_name, request.query_params.get("$skipToken"))
+        with runtime.store.transaction() as tx:
+            page = tx.list_resources(
+                type_key=self.type_name.lower(),
+                after_seq=after,
+                limit=page_size(top, runtime.settings.page_size),
+                **filters,
+            )
+        result: dict[str, Any] = {"value": [self._render(r) for r in page.records]}
+        if page.more and page.last_seq is not None:
+            token = encode_skip_token(scope + self.type_name, page.last_seq)
+            result["nextLink"] = next_link(
+                base_url(request, runtime.settings.public_url), request.url.path, api_version, top, token
+            )
+        return json_response(result)

@@ -1,0 +1,133 @@
+"""`arm-emulator serve|health`: argument parsing, then hand-over to uvicorn. No behaviour of its own."""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import ssl
+import sys
+from pathlib import Path
+from typing import Any
+
+import httpx
+import uvicorn
+from pydantic import ValidationError
+
+from .app import create_app
+from .settings import Settings
+from .tls import TlsFiles, ensure_certificates
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="arm-emulator", description="A local Azure Resource Manager.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="serve the emulator (HTTPS by default)")
+    serve.add_argument("--host", help="interface to listen on [ARM_EMULATOR_HOST]")
+    serve.add_argument("--port", type=int, help="port, 0 for any free one [ARM_EMULATOR_PORT]")
+    serve.add_argument("--data-dir", type=Path, help="database and certificates [ARM_EMULATOR_DATA_DIR]")
+    serve.add_argument("--database-url", help="any SQLAlchemy URL [ARM_EMULATOR_DATABASE_URL]")
+    serve.add_argument("--no-tls", dest="tls", action="store_false", default=None,
+                       help="serve plain HTTP [ARM_EMULATOR_TLS=false]")
+    serve.add_argument("--cert-file", type=Path, help="your own certificate [ARM_EMULATOR_CERT_FILE]")
+    serve.add_argument("--key-file", type=Path, help="its private key [ARM_EMULATOR_KEY_FILE]")
+    serve.add_argument("--tls-hostname", dest="tls_hostnames", action="append",
+                       help="extra certificate host name, repeatable [ARM_EMULATOR_TLS_HOSTNAMES]")
+    serve.add_argument("--public-url", help="base URL clients use [ARM_EMULATOR_PUBLIC_URL]")
+    serve.add_argument("--lro-step-seconds", type=float,
+                       help="seconds per provisioning step, 0 = fast [ARM_EMULATOR_LRO_STEP_SECONDS]")
+    serve.add_argument("--retry-after-seconds", type=int, help="[ARM_EMULATOR_RETRY_AFTER_SECONDS]")
+    serve.add_argument("--walker-interval-seconds", type=float, help="[ARM_EMULATOR_WALKER_INTERVAL_SECONDS]")
+    serve.add_argument("--page-size", type=int, help="items per list page [ARM_EMULATOR_PAGE_SIZE]")
+    serve.add_argument("--auto-create-resource-groups", action="store_true", default=None,
+                       help="create missing resource groups [ARM_EMULATOR_AUTO_CREATE_RESOURCE_GROUPS]")
+    serve.add_argument("--subscription", dest="subscriptions", action="append",
+                       help="allowed subscription id, repeatable [ARM_EMULATOR_SUBSCRIPTIONS]")
+    serve.add_argument("--tenant-id", help="tenant id in computed fields [ARM_EMULATOR_TENANT_ID]")
+    serve.add_argument("--log-level", choices=["critical", "error", "warning", "info", "debug"],
+                       help="[ARM_EMULATOR_LOG_LEVEL]")
+
+    health = commands.add_parser("health", help="exit 0 if the emulator answers /_emulator/health")
+    health.add_argument("--url", help="base URL (default: from the settings, on 127.0.0.1)")
+    health.add_argument("--data-dir", type=Path, help="to find the CA [ARM_EMULATOR_DATA_DIR]")
+    health.add_argument("--timeout", type=float, default=3.0)
+    return parser
+
+
+def _settings(args: argparse.Namespace, fields: list[str]) -> Settings:
+    given: dict[str, Any] = {f: getattr(args, f) for f in fields if getattr(args, f, None) is not None}
+    return Settings(**given)
+
+
+def _banner(settings: Settings, url: str, tls: TlsFiles | None) -> str:
+    lines = [f"ARM emulator listening on {url}", f"  database: {settings.resolved_database_url}"]
+    if tls and tls.ca_file:
+        ca = tls.ca_file.resolve()
+        lines += [
+            f"  local CA: {ca}",
+            "  trust it in your clients:",
+            f"    export REQUESTS_CA_BUNDLE={ca}   # Python SDKs, az CLI",
+            f"    export SSL_CERT_FILE={ca}        # az cloud metadata, Go/Terraform, curl",
+            f"    export NODE_EXTRA_CA_CERTS={ca}  # JavaScript SDKs",
+        ]
+    lines.append(f"  health: {url}/_emulator/health")
+    return "\n".join(lines)
+
+
+def serve(settings: Settings) -> int:
+    tls: TlsFiles | None = None
+    if settings.tls:
+        if settings.cert_file and settings.key_file:
+            tls = TlsFiles(None, settings.cert_file, settings.key_file)
+        else:
+            tls = ensure_certificates(settings.data_dir, settings.tls_hostnames)
+    family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((settings.host, settings.port))
+    port = sock.getsockname()[1]
+    host = f"[{settings.host}]" if family == socket.AF_INET6 else settings.host
+    url = f"{'https' if tls else 'http'}://{host}:{port}"
+    config = uvicorn.Config(
+        create_app(settings),
+        log_level=settings.log_level,
+        ssl_certfile=str(tls.cert_file) if tls else None,
+        ssl_keyfile=str(tls.key_file) if tls else None,
+        server_header=False,
+        lifespan="on",
+    )
+    print(_banner(settings, url, tls), flush=True)
+    uvicorn.Server(config).run(sockets=[sock])
+    return 0
+
+
+def health(args: argparse.Namespace) -> int:
+    settings = _settings(args, ["data_dir"])
+    ca = settings.data_dir / "tls" / "ca.pem"
+    url = args.url or f"{'https' if settings.tls else 'http'}://127.0.0.1:{settings.port}"
+    verify: Any = ssl.create_default_context(cafile=str(ca)) if ca.exists() else True
+    try:
+        response = httpx.get(f"{url.rstrip('/')}/_emulator/health", verify=verify, timeout=args.timeout)
+    except httpx.HTTPError as error:
+        print(f"unhealthy: {error}", file=sys.stderr)
+        return 1
+    print(response.text)
+    return 0 if response.status_code == 200 else 1
+
+
+_SERVE_FIELDS = [
+    "host", "port", "data_dir", "database_url", "tls", "cert_file", "key_file", "tls_hostnames",
+    "public_url", "lro_step_seconds", "retry_after_seconds", "walker_interval_seconds", "page_size",
+    "auto_create_resource_groups", "subscriptions", "tenant_id", "log_level",
+]
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "health":
+            return health(args)
+        return serve(_settings(args, _SERVE_FIELDS))
+    except ValidationError as error:
+        print(f"arm-emulator: invalid setting:\n{error}", file=sys.stderr)
+        return 2

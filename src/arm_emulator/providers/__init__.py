@@ -1,0 +1,8 @@
+"""The resource providers the emulator serves: one list, each a declaration on the generic engine."""
+
+from __future__ import annotations
+
+from ..arm.resource_type import Provider
+from . import deviceupdate, healthcareapis
+
+PROVIDERS: tuple[Provider, ...] = (healthcareapis.PROVIDER, deviceupdate.PROVIDER)

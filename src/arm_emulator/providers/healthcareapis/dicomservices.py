@@ -1,0 +1,80 @@
+"""Microsoft.HealthcareApis/workspaces/dicomservices: creates, updates and deletes are real LROs."""
+
+from __future__ import annotations
+
+import copy
+
+from ...arm.identity import fill_managed_identity
+from ...arm.resource_type import (
+    ApiVersionModels,
+    Body,
+    Lifecycle,
+    LroProfile,
+    LroStep,
+    ResourceContext,
+    ResourceType,
+)
+from . import models_2022_06_01 as v2022_06_01
+from .workspaces import HEALTHCARE_NAME
+
+# The 2022-06-01 reference page's sample values.
+AUDIENCES = ["https://azurehealthcareapis.com/", "https://azurehealthcareapis.com"]
+# What the 2022-06-01 service returns when no CORS configuration was sent (recorded traffic).
+DEFAULT_CORS = {"origins": [], "headers": [], "methods": [], "allowCredentials": False}
+
+
+def _dicom_defaults(ctx: ResourceContext, body: Body) -> Body:
+    properties = body.setdefault("properties", {})
+    properties["authenticationConfiguration"] = {
+        "authority": f"https://login.microsoftonline.com/{ctx.tenant_id}",
+        "audiences": list(AUDIENCES),
+    }
+    properties.setdefault("corsConfiguration", copy.deepcopy(DEFAULT_CORS))
+    properties.setdefault("privateEndpointConnections", [])
+    properties["publicNetworkAccess"] = "Enabled"  # read-only in 2022-06-01
+    # serviceUrl is only known once the service is provisioned; an update keeps the old one.
+    previous = ((ctx.existing or {}).get("properties") or {}).get("serviceUrl")
+    if previous:
+        properties["serviceUrl"] = previous
+    return fill_managed_identity(ctx, body)
+
+
+def _service_url(ctx: ResourceContext, body: Body) -> Body:
+    workspace, dicom = (name.lower() for _, name in ctx.resource_id.types)
+    body["properties"]["serviceUrl"] = f"https://{workspace}-{dicom}.dicom.azurehealthcareapis.com"
+    return body
+
+
+DICOM_SERVICES = ResourceType(
+    type_segments=("workspaces", "dicomservices"),
+    name_parameters=("workspaceName", "dicomServiceName"),
+    name_rule=HEALTHCARE_NAME,
+    api_versions={
+        "2022-06-01": ApiVersionModels(
+            request=v2022_06_01.DicomServiceRequest,
+            response=v2022_06_01.DicomServiceResponse,
+            patch=v2022_06_01.DicomServicePatchResourceRequest,
+        )
+    },
+    lifecycle=Lifecycle(
+        create=LroProfile(status_code=201, steps=(LroStep("Creating", "Running"),)),
+        replace=LroProfile(
+            status_code=202,
+            steps=(LroStep("Accepted", "Requested"), LroStep("Updating", "Running")),
+            location_header=True,
+        ),
+        unchanged=LroProfile(status_code=200),
+        patch=LroProfile(status_code=202, steps=(LroStep("Updating", "Running"),), location_header=True),
+        patch_tags_only=LroProfile(status_code=200),
+        delete=LroProfile(
+            status_code=202,
+            steps=(LroStep("Deleting", "Requested"), LroStep("Deleting", "Running")),
+            location_header=True,
+        ),
+    ),
+    prepare=_dicom_defaults,
+    on_provisioned=_service_url,
+    list_by_subscription=False,
+    list_by_resource_group=False,
+    list_by_parent=True,
+)

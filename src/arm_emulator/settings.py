@@ -1,0 +1,84 @@
+"""The one Settings object: every option has a CLI flag, an ARM_EMULATOR_* variable and a default."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+_GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
+
+
+def _split_list(value: object) -> object:
+    # Lists come from env vars as "a,b,c"; accept JSON-free comma lists.
+    if isinstance(value, str):
+        return [item.strip() for item in value.split(",") if item.strip()]
+    return value
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ARM_EMULATOR_", extra="forbid")
+
+    host: str = Field("127.0.0.1", description="Interface to listen on.")
+    port: int = Field(8443, ge=0, le=65535, description="Port to listen on (0 picks a free one).")
+    data_dir: Path = Field(Path(".arm-emulator"), description="Where the database, CA and certificate live.")
+    database_url: str | None = Field(
+        None, description="Any SQLAlchemy URL; default: SQLite file `emulator.db` in the data dir."
+    )
+    tls: bool = Field(True, description="Serve HTTPS (the Azure SDKs refuse bearer tokens over plain HTTP).")
+    cert_file: Path | None = Field(None, description="Bring-your-own server certificate (PEM).")
+    key_file: Path | None = Field(None, description="Private key for --cert-file (PEM).")
+    tls_hostnames: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Extra DNS names / IPs for the generated certificate."
+    )
+    public_url: str | None = Field(
+        None, description="Base URL for polling links and nextLink; default: the request's own scheme/host."
+    )
+    lro_step_seconds: float = Field(
+        0.0,
+        ge=0,
+        description="Seconds per provisioning step. 0 = fast mode: the first poll already sees the end.",
+    )
+    retry_after_seconds: int = Field(1, ge=1, description="Retry-After sent on in-progress responses.")
+    walker_interval_seconds: float = Field(
+        0.2, gt=0, description="How often the background walker looks for due operations."
+    )
+    page_size: int = Field(100, ge=1, le=1000, description="Items per list page.")
+    auto_create_resource_groups: bool = Field(
+        False, description="Create a missing resource group on first use instead of 404."
+    )
+    subscriptions: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Allowed subscription ids; empty = any well-formed id, registered on first use.",
+    )
+    tenant_id: str = Field(
+        "72f988bf-0000-4000-8000-00000000e3a1", description="Tenant id reported in computed fields."
+    )
+    log_level: Literal["critical", "error", "warning", "info", "debug"] = Field(
+        "info", description="Server log level."
+    )
+
+    @field_validator("tls_hostnames", "subscriptions", mode="before")
+    @classmethod
+    def _lists(cls, value: object) -> object:
+        return _split_list(value)
+
+    @field_validator("subscriptions")
+    @classmethod
+    def _guids(cls, value: list[str]) -> list[str]:
+        bad = [s for s in value if not _GUID.match(s)]
+        if bad:
+            raise ValueError(f"subscription ids must be GUIDs: {', '.join(bad)}")
+        return [s.lower() for s in value]
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        return value.rstrip("/") if value else value
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'emulator.db').as_posix()}"

@@ -1,0 +1,332 @@
+"""The store: the only code that speaks SQL. It deals in domain records, never in HTTP."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, delete, event, func, insert, select, update
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import StaticPool
+
+from . import tables
+from .tables import operations, resources, subscriptions
+
+
+@dataclass(frozen=True)
+class SubscriptionRecord:
+    subscription_id: str
+    tenant_id: str
+    display_name: str
+    state: str
+
+    @property
+    def key(self) -> str:
+        return self.subscription_id.lower()
+
+
+@dataclass(frozen=True)
+class ResourceRecord:
+    key: str
+    id: str
+    subscription_key: str
+    resource_group_key: str | None
+    parent_key: str | None
+    type_key: str
+    body: dict[str, Any]
+    etag: str
+    provisioning_state: str | None
+    operation_id: str | None = None
+    due_at: float | None = None
+    created_at: float = 0.0
+    updated_at: float = 0.0
+    seq: int | None = None
+
+    def evolve(self, **changes: Any) -> ResourceRecord:
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class OperationRecord:
+    id: str
+    namespace: str
+    subscription_key: str
+    resource_key: str
+    resource_id: str
+    location: str
+    kind: str
+    api_version: str
+    initial_status_code: int
+    steps: tuple[tuple[str, str], ...]
+    step_index: int
+    step_seconds: float
+    status: str
+    started_at: float
+    due_at: float | None
+    target_digest: str | None = None
+    ended_at: float | None = None
+    error: dict[str, Any] | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.due_at is None
+
+    def evolve(self, **changes: Any) -> OperationRecord:
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class Page:
+    records: list[ResourceRecord]
+    last_seq: int | None
+    more: bool
+
+
+_RESOURCE_COLUMNS = [c for c in resources.c if c.name != "seq"]
+
+
+def _resource_from_row(row: Any) -> ResourceRecord:
+    return ResourceRecord(
+        key=row.key,
+        id=row.id,
+        subscription_key=row.subscription_key,
+        resource_group_key=row.resource_group_key,
+        parent_key=row.parent_key,
+        type_key=row.type_key,
+        body=json.loads(row.body),
+        etag=row.etag,
+        provisioning_state=row.provisioning_state,
+        operation_id=row.operation_id,
+        due_at=row.due_at,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        seq=row.seq,
+    )
+
+
+def _resource_values(record: ResourceRecord) -> dict[str, Any]:
+    return {
+        "key": record.key,
+        "id": record.id,
+        "subscription_key": record.subscription_key,
+        "resource_group_key": record.resource_group_key,
+        "parent_key": record.parent_key,
+        "type_key": record.type_key,
+        "body": json.dumps(record.body, separators=(",", ":")),
+        "etag": record.etag,
+        "provisioning_state": record.provisioning_state,
+        "operation_id": record.operation_id,
+        "due_at": record.due_at,
+        "created_at": record.created_at,
+        "updated_at": record.updated_at,
+    }
+
+
+def _operation_from_row(row: Any) -> OperationRecord:
+    return OperationRecord(
+        id=row.id,
+        namespace=row.namespace,
+        subscription_key=row.subscription_key,
+        resource_key=row.resource_key,
+        resource_id=row.resource_id,
+        location=row.location,
+        kind=row.kind,
+        api_version=row.api_version,
+        initial_status_code=row.initial_status_code,
+        steps=tuple(tuple(step) for step in json.loads(row.steps)),  # type: ignore[misc]
+        step_index=row.step_index,
+        step_seconds=row.step_seconds,
+        status=row.status,
+        started_at=row.started_at,
+        due_at=row.due_at,
+        target_digest=row.target_digest,
+        ended_at=row.ended_at,
+        error=json.loads(row.error) if row.error else None,
+    )
+
+
+class StoreTransaction:
+    """Domain operations inside one database transaction."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    # -- subscriptions -----------------------------------------------------------------------------
+
+    def get_subscription(self, key: str) -> SubscriptionRecord | None:
+        row = self._c.execute(select(subscriptions).where(subscriptions.c.key == key)).first()
+        if row is None:
+            return None
+        return SubscriptionRecord(row.subscription_id, row.tenant_id, row.display_name, row.state)
+
+    def add_subscription(self, record: SubscriptionRecord, now: float) -> None:
+        self._c.execute(
+            insert(subscriptions).values(
+                key=record.key,
+                subscription_id=record.subscription_id,
+                tenant_id=record.tenant_id,
+                display_name=record.display_name,
+                state=record.state,
+                created_at=now,
+            )
+        )
+
+    # -- resources ---------------------------------------------------------------------------------
+
+    def get_resource(self, key: str) -> ResourceRecord | None:
+        row = self._c.execute(select(resources).where(resources.c.key == key)).first()
+        return _resource_from_row(row) if row is not None else None
+
+    def put_resource(self, record: ResourceRecord) -> None:
+        """Insert, or replace in place (keeping its list position)."""
+        values = _resource_values(record)
+        result = self._c.execute(update(resources).where(resources.c.key == record.key).values(**values))
+        if result.rowcount == 0:
+            self._c.execute(insert(resources).values(**values))
+
+    def delete_tree(self, key: str) -> int:
+        """Delete a resource and everything nested below it (children, or a group's resources)."""
+        result = self._c.execute(
+            delete(resources).where(
+                (resources.c.key == key) | resources.c.key.startswith(key + "/", autoescape=True)
+            )
+        )
+        self._c.execute(
+            update(operations)
+            .where(
+                operations.c.resource_key.startswith(key + "/", autoescape=True),
+                operations.c.due_at.is_not(None),
+            )
+            .values(due_at=None, status="Canceled")
+        )
+        return result.rowcount
+
+    def has_children(self, key: str) -> bool:
+        row = self._c.execute(select(resources.c.seq).where(resources.c.parent_key == key).limit(1)).first()
+        return row is not None
+
+    def list_resources(
+        self,
+        *,
+        type_key: str,
+        subscription_key: str | None = None,
+        resource_group_key: str | None = None,
+        parent_key: str | None = None,
+        after_seq: int | None = None,
+        limit: int,
+    ) -> Page:
+        query = select(resources).where(resources.c.type_key == type_key)
+        if subscription_key is not None:
+            query = query.where(resources.c.subscription_key == subscription_key)
+        if resource_group_key is not None:
+            query = query.where(resources.c.resource_group_key == resource_group_key)
+        if parent_key is not None:
+            query = query.where(resources.c.parent_key == parent_key)
+        if after_seq is not None:
+            query = query.where(resources.c.seq > after_seq)
+        rows = self._c.execute(query.order_by(resources.c.seq).limit(limit + 1)).all()
+        records = [_resource_from_row(row) for row in rows[:limit]]
+        return Page(records, records[-1].seq if records else None, more=len(rows) > limit)
+
+    # -- operations --------------------------------------------------------------------------------
+
+    def add_operation(self, record: OperationRecord) -> None:
+        self._c.execute(
+            insert(operations).values(
+                id=record.id,
+                namespace=record.namespace,
+                subscription_key=record.subscription_key,
+                resource_key=record.resource_key,
+                resource_id=record.resource_id,
+                location=record.location,
+                kind=record.kind,
+                api_version=record.api_version,
+                initial_status_code=record.initial_status_code,
+                steps=json.dumps(record.steps),
+                step_index=record.step_index,
+                step_seconds=record.step_seconds,
+                status=record.status,
+                target_digest=record.target_digest,
+                started_at=record.started_at,
+                due_at=record.due_at,
+                ended_at=record.ended_at,
+                error=json.dumps(record.error) if record.error else None,
+            )
+        )
+
+    def get_operation(self, operation_id: str) -> OperationRecord | None:
+        row = self._c.execute(select(operations).where(operations.c.id == operation_id)).first()
+        return _operation_from_row(row) if row is not None else None
+
+    def move_operation(self, record: OperationRecord, expected_step_index: int) -> bool:
+        """Advance an operation only if nobody else has (a conditional UPDATE): True if it was ours."""
+        result = self._c.execute(
+            update(operations)
+            .where(operations.c.id == record.id, operations.c.step_index == expected_step_index)
+            .values(
+                step_index=record.step_index,
+                status=record.status,
+                due_at=record.due_at,
+                ended_at=record.ended_at,
+                error=json.dumps(record.error) if record.error else None,
+            )
+        )
+        return result.rowcount == 1
+
+    def due_operation_ids(self, now: float, key_prefix: str = "", limit: int = 100) -> list[str]:
+        query = select(operations.c.id).where(operations.c.due_at <= now)
+        if key_prefix:
+            query = query.where(operations.c.resource_key.startswith(key_prefix, autoescape=True))
+        rows = self._c.execute(query.order_by(operations.c.due_at).limit(limit)).all()
+        return [row.id for row in rows]
+
+    def next_due_at(self) -> float | None:
+        return self._c.execute(select(func.min(operations.c.due_at))).scalar()
+
+
+class SqlStore:
+    """SQLite by default (a file, WAL mode); any SQLAlchemy database URL works."""
+
+    def __init__(self, url: str) -> None:
+        self._url = make_url(url)
+        self._engine: Engine | None = None
+
+    def open(self) -> None:
+        kwargs: dict[str, Any] = {}
+        is_sqlite = self._url.get_backend_name() == "sqlite"
+        if is_sqlite:
+            kwargs["connect_args"] = {"check_same_thread": False}
+            if self._url.database in (None, "", ":memory:"):
+                kwargs["poolclass"] = StaticPool
+            else:
+                Path(self._url.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(self._url, **kwargs)
+        if is_sqlite:
+            event.listen(engine, "connect", _sqlite_pragmas)
+        tables.metadata.create_all(engine)
+        self._engine = engine
+
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
+    @contextmanager
+    def transaction(self) -> Iterator[StoreTransaction]:
+        if self._engine is None:
+            raise RuntimeError("store is not open")
+        with self._engine.begin() as connection:
+            yield StoreTransaction(connection)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    # NORMAL in WAL mode survives a process crash (only power loss can drop the last commits).
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()

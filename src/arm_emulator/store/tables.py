@@ -1,0 +1,67 @@
+"""The database schema (SQLAlchemy Core); ids are stored with the caller's casing, keyed lower-case."""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, Float, Index, Integer, MetaData, String, Table, Text
+
+metadata = MetaData()
+
+subscriptions = Table(
+    "subscriptions",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("subscription_id", String(64), nullable=False),
+    Column("tenant_id", String(64), nullable=False),
+    Column("display_name", String(256), nullable=False),
+    Column("state", String(32), nullable=False),
+    Column("created_at", Float, nullable=False),
+)
+
+resources = Table(
+    "resources",
+    metadata,
+    # Insertion order, for stable keyset paging; kept when a resource is replaced.
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(1024), nullable=False, unique=True),
+    Column("id", String(1024), nullable=False),
+    Column("subscription_key", String(64), nullable=False),
+    Column("resource_group_key", String(1024), nullable=True),
+    Column("parent_key", String(1024), nullable=True),
+    Column("type_key", String(256), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("etag", String(64), nullable=False),
+    Column("provisioning_state", String(64), nullable=True),
+    Column("operation_id", String(128), nullable=True),
+    Column("due_at", Float, nullable=True),
+    Column("created_at", Float, nullable=False),
+    Column("updated_at", Float, nullable=False),
+)
+Index("ix_resources_subscription", resources.c.subscription_key, resources.c.type_key, resources.c.seq)
+Index("ix_resources_group", resources.c.resource_group_key, resources.c.type_key, resources.c.seq)
+Index("ix_resources_parent", resources.c.parent_key, resources.c.type_key, resources.c.seq)
+
+operations = Table(
+    "operations",
+    metadata,
+    Column("id", String(128), primary_key=True),
+    Column("namespace", String(128), nullable=False),
+    Column("subscription_key", String(64), nullable=False),
+    Column("resource_key", String(1024), nullable=False),
+    Column("resource_id", String(1024), nullable=False),
+    Column("location", String(64), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("api_version", String(32), nullable=False),
+    Column("initial_status_code", Integer, nullable=False),
+    Column("steps", Text, nullable=False),
+    Column("step_index", Integer, nullable=False),
+    Column("step_seconds", Float, nullable=False),
+    Column("status", String(32), nullable=False),
+    Column("target_digest", String(64), nullable=True),
+    Column("started_at", Float, nullable=False),
+    # When the next step is due; NULL once the operation is terminal.
+    Column("due_at", Float, nullable=True),
+    Column("ended_at", Float, nullable=True),
+    Column("error", Text, nullable=True),
+)
+Index("ix_operations_due", operations.c.due_at)
+Index("ix_operations_resource", operations.c.resource_key)

@@ -1,0 +1,139 @@
+"""The local CA and server certificate: made on first start, kept in the data dir, reused after."""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+DEFAULT_HOSTNAMES = ("localhost", "127.0.0.1", "::1")
+_CA_NAME = "ARM Emulator Local CA"
+_VALIDITY = dt.timedelta(days=825)
+_RENEW_BEFORE = dt.timedelta(days=30)
+
+
+@dataclass(frozen=True)
+class TlsFiles:
+    ca_file: Path | None
+    cert_file: Path
+    key_file: Path
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    path.write_bytes(data)
+    os.chmod(path, 0o600)
+
+
+def _key_pem(key: ec.EllipticCurvePrivateKey) -> bytes:
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+
+
+def _san(hostname: str) -> x509.GeneralName:
+    try:
+        return x509.IPAddress(ipaddress.ip_address(hostname))
+    except ValueError:
+        return x509.DNSName(hostname)
+
+
+def _load_ca(directory: Path) -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey] | None:
+    cert_path, key_path = directory / "ca.pem", directory / "ca-key.pem"
+    if not (cert_path.exists() and key_path.exists()):
+        return None
+    cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
+    key = serialization.load_pem_private_key(key_path.read_bytes(), password=None)
+    if not isinstance(key, ec.EllipticCurvePrivateKey):
+        return None
+    if cert.not_valid_after_utc - dt.datetime.now(dt.UTC) < _RENEW_BEFORE:
+        return None
+    return cert, key
+
+
+def _new_ca(directory: Path) -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, _CA_NAME)])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + _VALIDITY)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True, key_cert_sign=True, crl_sign=True, content_commitment=False,
+                key_encipherment=False, data_encipherment=False, key_agreement=False,
+                encipher_only=False, decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    _write_private(directory / "ca-key.pem", _key_pem(key))
+    (directory / "ca.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    return cert, key
+
+
+def _server_cert_is_usable(directory: Path, ca: x509.Certificate, hostnames: list[str]) -> bool:
+    cert_path, key_path = directory / "server.pem", directory / "server-key.pem"
+    if not (cert_path.exists() and key_path.exists()):
+        return False
+    cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
+    if cert.issuer != ca.subject or cert.not_valid_after_utc - dt.datetime.now(dt.UTC) < _RENEW_BEFORE:
+        return False
+    try:
+        names = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    except x509.ExtensionNotFound:
+        return False
+    present = {str(n.value) for n in names}
+    return all(str(_san(h).value) in present for h in hostnames)
+
+
+def _new_server_cert(
+    directory: Path, ca: x509.Certificate, ca_key: ec.EllipticCurvePrivateKey, hostnames: list[str]
+) -> None:
+    key = ec.generate_private_key(ec.SECP256R1())
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, hostnames[0])]))
+        .issuer_name(ca.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + _VALIDITY)
+        .add_extension(x509.SubjectAlternativeName([_san(h) for h in hostnames]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
+    _write_private(directory / "server-key.pem", _key_pem(key))
+    (directory / "server.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+
+
+def ensure_certificates(data_dir: Path, extra_hostnames: list[str]) -> TlsFiles:
+    """The CA is made once and kept (clients trust it); the server certificate is remade only when
+    it expires or the configured host names change."""
+    directory = data_dir / "tls"
+    directory.mkdir(parents=True, exist_ok=True)
+    hostnames = list(dict.fromkeys([*DEFAULT_HOSTNAMES, *extra_hostnames]))
+    loaded = _load_ca(directory)
+    ca, ca_key = loaded if loaded else _new_ca(directory)
+    if loaded is None or not _server_cert_is_usable(directory, ca, hostnames):
+        _new_server_cert(directory, ca, ca_key, hostnames)
+    return TlsFiles(directory / "ca.pem", directory / "server.pem", directory / "server-key.pem")

@@ -18,6 +18,9 @@ from .settings import Settings
 from .tls import TlsFiles, ensure_certificates
 
 
+GRACEFUL_SHUTDOWN_SECONDS = 2
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="arm-emulator", description="A local Azure Resource Manager.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -95,6 +98,8 @@ def serve(settings: Settings) -> int:
         ssl_keyfile=str(tls.key_file) if tls else None,
         server_header=False,
         lifespan="on",
+        # Idle keep-alive TLS connections would otherwise hold SIGTERM for the SSL shutdown timeout.
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
     )
     print(_banner(settings, url, tls), flush=True)
     uvicorn.Server(config).run(sockets=[sock])

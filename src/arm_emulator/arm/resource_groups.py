@@ -36,7 +36,9 @@ from .scopes import (
 NAMESPACE = "Microsoft.Resources"
 # Microsoft.Resources versions from the first one we serve; newer dated versions are accepted too,
 # since azure-cli and the SDKs move to new ones often and the group contract has not changed.
-KNOWN_API_VERSIONS = ("2021-04-01", "2022-09-01", "2023-07-01", "2024-03-01", "2024-07-01", "2024-11-01")
+KNOWN_API_VERSIONS = (
+    "2021-04-01", "2022-09-01", "2023-07-01", "2024-03-01", "2024-07-01", "2024-11-01", "2025-04-01",
+)
 _API_VERSION = re.compile(r"^(\d{4}-\d{2}-\d{2})(-preview)?$")
 _GROUP = "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}"
 

@@ -1,0 +1,55 @@
+"""Builds the official Azure SDK clients the way a user points them at the emulator."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from azure.core.pipeline.policies import SansIOHTTPPolicy
+
+from azure.mgmt.deviceupdate import DeviceUpdateMgmtClient
+from azure.mgmt.healthcareapis import HealthcareApisManagementClient
+from azure.mgmt.resource.resources import ResourceManagementClient
+from conftest import SUBSCRIPTION, StaticCredential
+
+from emulator_process import EmulatorProcess
+
+
+def client_options(emulator: EmulatorProcess) -> dict[str, Any]:
+    return {
+        "base_url": emulator.url,
+        "credential_scopes": [f"{emulator.url}/.default"],
+        "connection_verify": str(emulator.ca_file),
+        "polling_interval": 0,
+        # An emulator 5xx must fail the test at once, not after retries.
+        "retry_total": 0,
+    }
+
+
+def healthcare(emulator: EmulatorProcess, **options: Any) -> HealthcareApisManagementClient:
+    return HealthcareApisManagementClient(
+        StaticCredential(), SUBSCRIPTION, api_version="2022-06-01", **client_options(emulator), **options
+    )
+
+
+def deviceupdate(emulator: EmulatorProcess, **options: Any) -> DeviceUpdateMgmtClient:
+    return DeviceUpdateMgmtClient(StaticCredential(), SUBSCRIPTION, **client_options(emulator), **options)
+
+
+def resources(emulator: EmulatorProcess) -> ResourceManagementClient:
+    return ResourceManagementClient(StaticCredential(), SUBSCRIPTION, **client_options(emulator))
+
+
+class Recorder(SansIOHTTPPolicy):  # type: ignore[misc]
+    """Records what the SDK actually sent and got back (method, URL, status), in order."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str, int]] = []
+
+    def on_response(self, request: Any, response: Any) -> None:
+        self.calls.append(
+            (request.http_request.method, request.http_request.url, response.http_response.status_code)
+        )
+
+    def methods_and_paths(self) -> list[tuple[str, str, int]]:
+        return [(m, urlsplit(u).path, s) for m, u, s in self.calls]

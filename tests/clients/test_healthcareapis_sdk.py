@@ -1,0 +1,136 @@
+"""azure-mgmt-healthcareapis (api 2022-06-01) drives workspaces and DICOM services through real LROs."""
+
+from __future__ import annotations
+
+import pytest
+from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
+from azure.mgmt.healthcareapis.models import (
+    DicomService,
+    DicomServicePatchResource,
+    ResourceTags,
+    ServiceManagedIdentityIdentity,
+    Workspace,
+)
+from conftest import SUBSCRIPTION, unique
+from sdk import Recorder, healthcare, resources
+
+from emulator_process import EmulatorProcess
+
+pytestmark = pytest.mark.clients
+
+
+@pytest.fixture
+def group(emulator: EmulatorProcess) -> str:
+    name = unique("rg-")
+    resources(emulator).resource_groups.create_or_update(name, {"location": "eastus"})
+    return name
+
+
+def test_workspace_lifecycle(emulator: EmulatorProcess, group: str) -> None:
+    client = healthcare(emulator)
+    name = unique("ws")
+    created = client.workspaces.begin_create_or_update(group, name, Workspace(location="eastus")).result()
+    assert created.properties.provisioning_state == "Succeeded"
+    assert created.properties.public_network_access == "Enabled"
+    assert created.id == f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{group}/providers/Microsoft.HealthcareApis/workspaces/{name}"
+    assert created.type == "Microsoft.HealthcareApis/workspaces"
+
+    tagged = client.workspaces.begin_update(group, name, ResourceTags(tags={"team": "imaging"})).result()
+    assert tagged.tags == {"team": "imaging"}
+    assert tagged.etag != created.etag
+    assert [w.name for w in client.workspaces.list_by_resource_group(group)] == [name]
+    assert name in [w.name for w in client.workspaces.list_by_subscription()]
+
+    client.workspaces.begin_delete(group, name).result()
+    with pytest.raises(ResourceNotFoundError):
+        client.workspaces.get(group, name)
+
+
+def test_dicom_service_create_polls_the_async_operation_then_gets_the_resource(
+    emulator: EmulatorProcess, group: str
+) -> None:
+    recorder = Recorder()
+    client = healthcare(emulator, per_call_policies=[recorder])
+    workspace = unique("ws")
+    client.workspaces.begin_create_or_update(group, workspace, Workspace(location="eastus")).result()
+    recorder.calls.clear()
+
+    poller = client.dicom_services.begin_create_or_update(
+        group, workspace, "dicom1", DicomService(location="eastus")
+    )
+    dicom = poller.result()
+
+    assert dicom.provisioning_state == "Succeeded"
+    assert dicom.service_url == f"https://{workspace}-dicom1.dicom.azurehealthcareapis.com"
+    assert dicom.authentication_configuration.audiences == [
+        "https://azurehealthcareapis.com/",
+        "https://azurehealthcareapis.com",
+    ]
+    assert dicom.public_network_access == "Enabled"
+    assert dicom.private_endpoint_connections == []
+    calls = recorder.methods_and_paths()
+    resource_path = f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{group}/providers/Microsoft.HealthcareApis/workspaces/{workspace}/dicomservices/dicom1"
+    assert calls[0] == ("PUT", resource_path, 201)
+    assert calls[1][0] == "GET" and "/providers/Microsoft.HealthcareApis/locations/eastus/operationresults/" in calls[1][1]
+    # Azure-AsyncOperation mode ends with a GET of the resource itself.
+    assert calls[-1] == ("GET", resource_path, 200)
+
+
+def test_dicom_service_update_list_identity_and_delete(emulator: EmulatorProcess, group: str) -> None:
+    client = healthcare(emulator)
+    workspace = unique("ws")
+    client.workspaces.begin_create_or_update(group, workspace, Workspace(location="eastus")).result()
+    client.dicom_services.begin_create_or_update(group, workspace, "one", DicomService(location="eastus")).result()
+    client.dicom_services.begin_create_or_update(group, workspace, "two", DicomService(location="eastus")).result()
+
+    assert sorted(d.name for d in client.dicom_services.list_by_workspace(group, workspace)) == ["one", "two"]
+
+    # The SDK's update takes (group, dicom service, workspace): keywords avoid the trap.
+    tagged = client.dicom_services.begin_update(
+        resource_group_name=group, workspace_name=workspace, dicom_service_name="one",
+        dicomservice_patch_resource=DicomServicePatchResource(tags={"env": "test"}),
+    ).result()
+    assert tagged.tags == {"env": "test"}
+    assert tagged.provisioning_state == "Succeeded"
+
+    with_identity = client.dicom_services.begin_update(
+        resource_group_name=group, workspace_name=workspace, dicom_service_name="one",
+        dicomservice_patch_resource=DicomServicePatchResource(
+            identity=ServiceManagedIdentityIdentity(type="SystemAssigned")
+        ),
+    ).result()
+    assert with_identity.identity.type == "SystemAssigned"
+    assert with_identity.identity.principal_id
+    assert with_identity.identity.tenant_id
+    assert with_identity.tags == {"env": "test"}
+
+    client.dicom_services.begin_delete(
+        resource_group_name=group, workspace_name=workspace, dicom_service_name="one"
+    ).result()
+    with pytest.raises(ResourceNotFoundError):
+        client.dicom_services.get(group, workspace, "one")
+    assert [d.name for d in client.dicom_services.list_by_workspace(group, workspace)] == ["two"]
+
+
+def test_workspace_with_services_cannot_be_deleted(emulator: EmulatorProcess, group: str) -> None:
+    client = healthcare(emulator)
+    workspace = unique("ws")
+    client.workspaces.begin_create_or_update(group, workspace, Workspace(location="eastus")).result()
+    client.dicom_services.begin_create_or_update(group, workspace, "dcm1", DicomService(location="eastus")).result()
+    with pytest.raises(HttpResponseError) as raised:
+        client.workspaces.begin_delete(group, workspace).result()
+    assert raised.value.status_code == 409
+    assert client.workspaces.get(group, workspace).properties.provisioning_state == "Succeeded"
+
+
+def test_unsupported_api_version_is_refused_with_the_supported_list(emulator: EmulatorProcess, group: str) -> None:
+    from azure.mgmt.healthcareapis import HealthcareApisManagementClient
+    from conftest import StaticCredential
+    from sdk import client_options
+
+    default_version = HealthcareApisManagementClient(StaticCredential(), SUBSCRIPTION, **client_options(emulator))
+    with pytest.raises(HttpResponseError) as raised:
+        default_version.workspaces.get(group, "anything")
+    assert raised.value.status_code == 400
+    assert raised.value.error.code == "NoRegisteredProviderFound"
+    assert "'2022-06-01'" in raised.value.error.message

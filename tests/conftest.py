@@ -1,0 +1,79 @@
+"""Shared fixtures: emulator processes over real HTTPS, unique names, SDK client factories."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from azure.core.credentials import AccessToken
+
+from emulator_process import EmulatorProcess
+
+SUBSCRIPTION = "6a3c2f1e-0b7d-4c55-9e2a-3f1d2c4b5a60"
+
+
+class StaticCredential:
+    """What a test credential must be: any object with get_token (the emulator accepts any token)."""
+
+    def get_token(self, *scopes: str, **kwargs: object) -> AccessToken:
+        return AccessToken("test-token", int(time.time()) + 3600)
+
+
+@pytest.fixture(scope="session")
+def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorProcess]:
+    """The default server: fast mode (the first poll already sees the terminal state)."""
+    process = EmulatorProcess(tmp_path_factory.mktemp("emulator")).start()
+    yield process
+    process.stop()
+
+
+@pytest.fixture(scope="session")
+def slow_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorProcess]:
+    """Operations never finish during a test: for in-flight states, conflicts and Retry-After."""
+    process = EmulatorProcess(tmp_path_factory.mktemp("slow"), lro_step_seconds="3600").start()
+    yield process
+    process.stop()
+
+
+@pytest.fixture(scope="session")
+def stepping_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorProcess]:
+    """Each provisioning step takes 0.3 s, so a poll sees the states walked one by one."""
+    process = EmulatorProcess(
+        tmp_path_factory.mktemp("stepping"), lro_step_seconds="0.3", walker_interval_seconds="0.05"
+    ).start()
+    yield process
+    process.stop()
+
+
+@pytest.fixture
+def http(emulator: EmulatorProcess) -> Iterator[httpx.Client]:
+    with emulator.client() as client:
+        yield client
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}{uuid.uuid4().hex[:10]}"
+
+
+@pytest.fixture
+def resource_group(http: httpx.Client) -> str:
+    name = unique("rg-")
+    response = http.put(
+        f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{name}?api-version=2021-04-01",
+        json={"location": "eastus"},
+    )
+    assert response.status_code == 201, response.text
+    return name
+
+
+def arm_path(resource_group: str, *pairs: str, namespace: str = "Microsoft.HealthcareApis") -> str:
+    return f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{resource_group}/providers/{namespace}/" + "/".join(
+        pairs
+    )
+
+
+REPO_ROOT = Path(__file__).resolve().parent.parent

@@ -1,0 +1,76 @@
+"""Runs the real emulator as a child process (real HTTPS, real SQLite file) for tests."""
+
+from __future__ import annotations
+
+import os
+import signal
+import ssl
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+
+class EmulatorProcess:
+    def __init__(self, data_dir: Path, **settings: str) -> None:
+        self.data_dir = data_dir
+        self.settings = settings
+        self.process: subprocess.Popen[str] | None = None
+        self.url = ""
+
+    @property
+    def ca_file(self) -> Path:
+        return self.data_dir / "tls" / "ca.pem"
+
+    def start(self, timeout: float = 20.0) -> EmulatorProcess:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("ARM_EMULATOR_")}
+        env.update({f"ARM_EMULATOR_{k.upper()}": v for k, v in self.settings.items()})
+        env.setdefault("ARM_EMULATOR_LOG_LEVEL", "warning")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "arm_emulator", "serve", "--port", "0", "--data-dir", str(self.data_dir)],
+            env=env,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert self.process.stdout is not None
+        first_line = self.process.stdout.readline()
+        if "listening on" not in first_line:
+            self.stop(signal.SIGKILL)
+            raise RuntimeError(f"emulator did not start: {first_line!r}")
+        self.url = first_line.rsplit(" ", 1)[1].strip()
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                if httpx.get(f"{self.url}/_emulator/health", verify=self.verify).status_code == 200:
+                    return self
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline or self.process.poll() is not None:
+                self.stop()
+                raise RuntimeError("emulator did not become healthy")
+            time.sleep(0.05)
+
+    @property
+    def verify(self) -> ssl.SSLContext | bool:
+        return ssl.create_default_context(cafile=str(self.ca_file)) if self.url.startswith("https") else False
+
+    def stop(self, sig: int = signal.SIGTERM) -> None:
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            self.process.send_signal(sig)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if self.process.stdout:
+            self.process.stdout.close()
+        self.process = None
+
+    def client(self) -> httpx.Client:
+        return httpx.Client(
+            base_url=self.url, verify=self.verify, headers={"Authorization": "Bearer test-token"}, timeout=10
+        )

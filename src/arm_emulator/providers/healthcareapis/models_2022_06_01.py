@@ -123,24 +123,6 @@ class OperationResultsDescriptionRequest(BaseModel):
     ] = None
 
 
-class OperationResultsDescriptionResponse(BaseModel):
-    """
-    The properties indicating the operation result of an operation on a service.
-    """
-
-    id: Annotated[str | None, Field(description='The ID of the operation returned.')] = None
-    name: Annotated[str | None, Field(description='The name of the operation result.')] = None
-    status: Annotated[
-        Literal['Canceled', 'Succeeded', 'Failed', 'Requested', 'Running'] | None,
-        Field(description='The status of the operation being performed.'),
-    ] = None
-    startTime: Annotated[str | None, Field(description='The time that the operation was started.')] = None
-    endTime: Annotated[str | None, Field(description='The time that the operation finished.')] = None
-    properties: Annotated[
-        dict[str, Any] | None, Field(description='Additional properties of the operation result.')
-    ] = None
-
-
 class ErrorDetailsInternalRequest(BaseModel):
     """
     Error details.
@@ -294,6 +276,30 @@ class DicomServicePatchResourceResponse(BaseModel):
         IdentityResponse | None,
         Field(
             description='Setting indicating whether the service has a managed identity associated with it.'
+        ),
+    ] = None
+
+
+class OperationResultsDescriptionResponse(BaseModel):
+    """
+    The properties indicating the operation result of an operation on a service.
+    """
+
+    id: Annotated[str | None, Field(description='The ID of the operation returned.')] = None
+    name: Annotated[str | None, Field(description='The name of the operation result.')] = None
+    status: Annotated[
+        Literal['Canceled', 'Succeeded', 'Failed', 'Requested', 'Running'] | None,
+        Field(description='The status of the operation being performed.'),
+    ] = None
+    startTime: Annotated[str | None, Field(description='The time that the operation was started.')] = None
+    endTime: Annotated[str | None, Field(description='The time that the operation finished.')] = None
+    properties: Annotated[
+        dict[str, Any] | None, Field(description='Additional properties of the operation result.')
+    ] = None
+    error: Annotated[
+        ErrorDetailsInternalResponse | None,
+        Field(
+            description="Emulator addition: the error of a Failed or Canceled operation (ARM's async-operation contract requires it; the 2022-06-01 swagger has no such field)."
         ),
     ] = None
 

@@ -37,6 +37,11 @@ def parse_json_object(raw: bytes, content_type: str | None) -> dict[str, Any]:
     return value
 
 
+def blank(value: Any) -> bool:
+    """Absent, null or whitespace: what ARM calls a missing value (a wrong type is a different error)."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
 def _describe(error: ValidationError) -> str:
     first = error.errors(include_url=False)[0]
     path = ".".join(str(part) for part in first["loc"])

@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from . import errors
-from .bodies import check_tags, parse_json_object, validate
+from .bodies import blank, check_tags, parse_json_object, validate
 from .endpoints import endpoint
 from .operation_routes import operation_response
 from .operations import catch_up, fresh_operation, polling_headers, start_operation
@@ -98,7 +98,7 @@ async def create_or_update(request: Request, params: dict[str, str]) -> Response
     subscription_id, name = params["subscriptionId"], params["resourceGroupName"]
     if not is_valid_resource_group_name(name):
         raise errors.invalid_resource_group_name(name)
-    if not (isinstance(raw.get("location"), str) and raw["location"].strip()):
+    if blank(raw.get("location")):
         raise errors.location_required()
     requested = validate(ResourceGroupRequest, raw)
     check_tags(requested.get("tags"))

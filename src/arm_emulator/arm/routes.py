@@ -17,7 +17,7 @@ from ..clock import iso8601
 from ..store.repository import ResourceRecord
 from . import errors
 from .auth import caller
-from .bodies import check_tags, digest, merge_patch, parse_json_object, validate
+from .bodies import blank, check_tags, digest, merge_patch, parse_json_object, validate
 from .conditions import check_existing, check_write, new_etag
 from .endpoints import endpoint
 from .operations import fresh_resource, polling_headers, retry_after, start_operation
@@ -251,7 +251,7 @@ class ResourceRoutes:
         raw_body = await request.body()
         rid = self._resource_id(params)
         raw = parse_json_object(raw_body, request.headers.get("content-type"))
-        if self.rt.location_required and not (isinstance(raw.get("location"), str) and raw["location"].strip()):
+        if self.rt.location_required and blank(raw.get("location")):
             raise errors.location_required()
         requested = validate(models.request, raw)
         check_tags(requested.get("tags"))

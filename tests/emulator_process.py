@@ -25,6 +25,11 @@ class EmulatorProcess:
         return self.data_dir / "tls" / "ca.pem"
 
     def start(self, timeout: float = 20.0) -> EmulatorProcess:
+        self.start_without_health_check()
+        self.wait_healthy(self.verify, timeout)
+        return self
+
+    def start_without_health_check(self) -> EmulatorProcess:
         env = {k: v for k, v in os.environ.items() if not k.startswith("ARM_EMULATOR_")}
         env.update({f"ARM_EMULATOR_{k.upper()}": v for k, v in self.settings.items()})
         env.setdefault("ARM_EMULATOR_LOG_LEVEL", "warning")
@@ -40,11 +45,15 @@ class EmulatorProcess:
             self.stop(signal.SIGKILL)
             raise RuntimeError(f"emulator did not start: {first_line!r}")
         self.url = first_line.rsplit(" ", 1)[1].strip()
+        return self
+
+    def wait_healthy(self, verify: ssl.SSLContext | bool, timeout: float = 20.0) -> None:
+        assert self.process is not None
         deadline = time.monotonic() + timeout
         while True:
             try:
-                if httpx.get(f"{self.url}/_emulator/health", verify=self.verify).status_code == 200:
-                    return self
+                if httpx.get(f"{self.url}/_emulator/health", verify=verify).status_code == 200:
+                    return
             except httpx.TransportError:
                 pass
             if time.monotonic() > deadline or self.process.poll() is not None:

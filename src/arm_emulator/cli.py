@@ -10,10 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import uvicorn
 from pydantic import ValidationError
 
-from .app import create_app
 from .settings import Settings
 from .tls import TlsFiles, ensure_certificates
 
@@ -78,6 +76,11 @@ def _banner(settings: Settings, url: str, tls: TlsFiles | None) -> str:
 
 
 def serve(settings: Settings) -> int:
+    # Imported here so that `arm-emulator health` (a container healthcheck) starts fast.
+    import uvicorn
+
+    from .app import create_app
+
     tls: TlsFiles | None = None
     if settings.tls:
         if settings.cert_file and settings.key_file:
@@ -112,7 +115,9 @@ def health(args: argparse.Namespace) -> int:
     url = args.url or f"{'https' if settings.tls else 'http'}://127.0.0.1:{settings.port}"
     verify: Any = ssl.create_default_context(cafile=str(ca)) if ca.exists() else True
     try:
-        response = httpx.get(f"{url.rstrip('/')}/_emulator/health", verify=verify, timeout=args.timeout)
+        response = httpx.get(
+            f"{url.rstrip('/')}/_emulator/health", verify=verify, timeout=args.timeout, trust_env=False
+        )
     except httpx.HTTPError as error:
         print(f"unhealthy: {error}", file=sys.stderr)
         return 1

@@ -1,0 +1,65 @@
+"""The store on a real SQLite file: conditional transitions, subtree deletes, keyset pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from arm_emulator.store.repository import OperationRecord, ResourceRecord, SqlStore
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> SqlStore:
+    store = SqlStore(f"sqlite:///{tmp_path / 'store.db'}")
+    store.open()
+    yield store  # type: ignore[misc]
+    store.close()
+
+
+def _resource(key: str, parent: str | None = None, seq_group: str = "/subscriptions/s/resourcegroups/rg") -> ResourceRecord:
+    return ResourceRecord(
+        key=key, id=key, subscription_key="s", resource_group_key=seq_group, parent_key=parent,
+        type_key="ns/things", body={"name": key.rsplit("/", 1)[1]}, etag='"e"', provisioning_state="Succeeded",
+    )
+
+
+def _operation() -> OperationRecord:
+    return OperationRecord(
+        id="op1", namespace="ns", subscription_key="s", resource_key="/x", resource_id="/x", location="l",
+        kind="create", api_version="v", initial_status_code=201, steps=(("Creating", "Running"),), step_index=0,
+        step_seconds=0.0, status="Running", started_at=0.0, due_at=0.0,
+    )
+
+
+def test_a_step_is_applied_once_even_if_two_walkers_race(store: SqlStore) -> None:
+    with store.transaction() as tx:
+        tx.add_operation(_operation())
+    done = _operation().evolve(step_index=1, status="Succeeded", due_at=None, ended_at=1.0)
+    with store.transaction() as tx:
+        assert tx.move_operation(done, expected_step_index=0) is True
+    with store.transaction() as tx:
+        assert tx.move_operation(done, expected_step_index=0) is False
+        assert tx.get_operation("op1") == done
+        assert tx.due_operation_ids(now=10.0) == []
+
+
+def test_delete_tree_takes_children_but_not_look_alike_siblings(store: SqlStore) -> None:
+    with store.transaction() as tx:
+        for key in ("/rg/a_b", "/rg/a_b/child", "/rg/axb", "/rg/axb/child"):
+            tx.put_resource(_resource(key))
+        assert tx.delete_tree("/rg/a_b") == 2
+        remaining = tx.list_resources(type_key="ns/things", subscription_key="s", limit=10).records
+    assert [r.key for r in remaining] == ["/rg/axb", "/rg/axb/child"]
+
+
+def test_pages_keep_insertion_order_and_replacement_keeps_position(store: SqlStore) -> None:
+    with store.transaction() as tx:
+        for name in ("one", "two", "three"):
+            tx.put_resource(_resource(f"/rg/{name}"))
+        tx.put_resource(_resource("/rg/one").evolve(etag='"changed"'))
+        first = tx.list_resources(type_key="ns/things", subscription_key="s", limit=2)
+        second = tx.list_resources(type_key="ns/things", subscription_key="s", after_seq=first.last_seq, limit=2)
+    assert [r.key for r in first.records] == ["/rg/one", "/rg/two"] and first.more
+    assert first.records[0].etag == '"changed"'
+    assert [r.key for r in second.records] == ["/rg/three"] and not second.more

@@ -283,9 +283,11 @@ class ResourceRoutes:
         if _comparable(body) != _comparable(existing.body):
             return self._write(runtime, request, rid, api_version, body, existing, self.rt.lifecycle.replace,
                                "replace", request_digest)
-        if body.get("tags") == existing.body.get("tags") and existing.provisioning_state == "Succeeded":
-            # Nothing changed at all: no write, no new ETag, plain 200.
-            return json_response(self._render(existing), 200, self._record_headers(runtime, existing))
+        unchanged = self.rt.lifecycle.unchanged
+        nothing_changed = body.get("tags") == existing.body.get("tags") and existing.provisioning_state == "Succeeded"
+        if nothing_changed and unchanged.synchronous:
+            # No write at all: same ETag, same systemData.
+            return json_response(self._render(existing), unchanged.status_code, self._record_headers(runtime, existing))
         return self._write(runtime, request, rid, api_version, body, existing, self.rt.lifecycle.unchanged,
                            "replace", request_digest)
 

@@ -9,6 +9,7 @@ run: $(STAMP)
 	$(VENV)/bin/arm-emulator serve
 
 test: $(STAMP)
+	$(VENV)/bin/ruff check src tests
 	$(VENV)/bin/python -m pytest
 
 lint: $(STAMP)

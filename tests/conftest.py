@@ -10,7 +10,6 @@ from pathlib import Path
 import httpx
 import pytest
 from azure.core.credentials import AccessToken
-
 from emulator_process import EmulatorProcess
 
 SUBSCRIPTION = "6a3c2f1e-0b7d-4c55-9e2a-3f1d2c4b5a60"

@@ -7,38 +7,48 @@ import sys
 from pathlib import Path
 
 import pytest
+from emulator_process import EmulatorProcess
 
 from arm_emulator.cli import main
 from arm_emulator.settings import Settings
-from emulator_process import EmulatorProcess
 
 
 def test_every_setting_reads_its_environment_variable(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ARM_EMULATOR_PORT", "9555")
-    monkeypatch.setenv("ARM_EMULATOR_SUBSCRIPTIONS", "6A3C2F1E-0B7D-4C55-9E2A-3F1D2C4B5A60, 0f0e0d0c-0b0a-4909-8807-060504030201")
+    monkeypatch.setenv(
+        "ARM_EMULATOR_SUBSCRIPTIONS",
+        "6A3C2F1E-0B7D-4C55-9E2A-3F1D2C4B5A60, 0f0e0d0c-0b0a-4909-8807-060504030201",
+    )
     monkeypatch.setenv("ARM_EMULATOR_TLS_HOSTNAMES", "arm-emulator")
     monkeypatch.setenv("ARM_EMULATOR_LRO_STEP_SECONDS", "2.5")
     settings = Settings()
     assert settings.port == 9555
     assert settings.subscriptions == [
-        "6a3c2f1e-0b7d-4c55-9e2a-3f1d2c4b5a60", "0f0e0d0c-0b0a-4909-8807-060504030201"]
+        "6a3c2f1e-0b7d-4c55-9e2a-3f1d2c4b5a60",
+        "0f0e0d0c-0b0a-4909-8807-060504030201",
+    ]
     assert settings.tls_hostnames == ["arm-emulator"]
     assert settings.lro_step_seconds == 2.5
     assert settings.resolved_database_url == "sqlite:///.arm-emulator/emulator.db"
 
 
-def test_a_bad_setting_is_refused_naming_it(capsys: pytest.CaptureFixture[str],
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_bad_setting_is_refused_naming_it(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("ARM_EMULATOR_SUBSCRIPTIONS", "not-a-guid")
     assert main(["serve"]) == 2
     assert "subscriptions" in capsys.readouterr().err
 
 
-def test_health_command_against_a_running_and_a_stopped_server(emulator: EmulatorProcess, tmp_path: Path) -> None:
+def test_health_command_against_a_running_and_a_stopped_server(
+    emulator: EmulatorProcess, tmp_path: Path
+) -> None:
     command = [sys.executable, "-m", "arm_emulator", "health", "--data-dir", str(emulator.data_dir)]
     up = subprocess.run([*command, "--url", emulator.url], capture_output=True, text=True, timeout=30)
     assert up.returncode == 0, up.stderr
     assert '"status":"ok"' in up.stdout
-    down = subprocess.run([*command, "--url", "https://127.0.0.1:1"], capture_output=True, text=True, timeout=30)
+    down = subprocess.run(
+        [*command, "--url", "https://127.0.0.1:1"], capture_output=True, text=True, timeout=30
+    )
     assert down.returncode == 1
     assert "unhealthy" in down.stderr

@@ -9,9 +9,9 @@ from pathlib import Path
 import httpx
 import pytest
 from conftest import SUBSCRIPTION, arm_path, unique
+from emulator_process import EmulatorProcess
 
 from arm_emulator.tls import ensure_certificates
-from emulator_process import EmulatorProcess
 
 OTHER_SUBSCRIPTION = "0f0e0d0c-0b0a-4909-8807-060504030201"
 PUBLIC_URL = "https://arm.example.test:9443"
@@ -59,12 +59,16 @@ def test_resource_groups_are_created_implicitly_and_links_use_the_public_url(htt
             json={"location": "westus2"},
         )
         assert created.status_code == 201, created.text
-        assert created.headers["azure-asyncoperation"].startswith(f"{PUBLIC_URL}/providers/Microsoft.DeviceUpdate/")
+        assert created.headers["azure-asyncoperation"].startswith(
+            f"{PUBLIC_URL}/providers/Microsoft.DeviceUpdate/"
+        )
     implicit = http.get(f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{group}?api-version=2021-04-01")
     assert implicit.status_code == 200
     assert implicit.json()["location"] == "westus2"
-    page = http.get(f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{group}/providers/Microsoft.DeviceUpdate/"
-                    "accounts?api-version=2023-07-01").json()
+    page = http.get(
+        f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{group}/providers/Microsoft.DeviceUpdate/"
+        "accounts?api-version=2023-07-01"
+    ).json()
     assert len(page["value"]) == 1  # page_size=1
     assert page["nextLink"].startswith(f"{PUBLIC_URL}/subscriptions/{SUBSCRIPTION}/resourceGroups/{group}/")
 

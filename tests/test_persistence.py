@@ -8,7 +8,6 @@ from pathlib import Path
 
 import httpx
 from conftest import SUBSCRIPTION, arm_path, unique
-
 from emulator_process import EmulatorProcess
 
 HC = "api-version=2022-06-01"
@@ -25,11 +24,23 @@ def test_kill_mid_operation_then_restart_completes_it(tmp_path: Path) -> None:
     first = EmulatorProcess(tmp_path, lro_step_seconds="1").start()
     group, workspace = unique("rg-"), unique("ws")
     with first.client() as http:
-        assert http.put(f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{group}?api-version=2021-04-01",
-                        json={"location": "eastus"}).status_code == 201
-        assert http.put(f"{arm_path(group, 'workspaces', workspace)}?{HC}", json={"location": "eastus"}).status_code == 201
-        created = http.put(f"{arm_path(group, 'workspaces', workspace, 'dicomservices', 'dcm1')}?{HC}",
-                           json={"location": "eastus", "tags": {"kept": "yes"}})
+        assert (
+            http.put(
+                f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{group}?api-version=2021-04-01",
+                json={"location": "eastus"},
+            ).status_code
+            == 201
+        )
+        assert (
+            http.put(
+                f"{arm_path(group, 'workspaces', workspace)}?{HC}", json={"location": "eastus"}
+            ).status_code
+            == 201
+        )
+        created = http.put(
+            f"{arm_path(group, 'workspaces', workspace, 'dicomservices', 'dcm1')}?{HC}",
+            json={"location": "eastus", "tags": {"kept": "yes"}},
+        )
         assert created.status_code == 201
         status_url = created.headers["azure-asyncoperation"]
     first.stop(signal.SIGKILL)
@@ -57,17 +68,26 @@ def test_operations_due_while_the_server_was_down_complete_without_a_poll(tmp_pa
     first = EmulatorProcess(tmp_path, lro_step_seconds="0.05", walker_interval_seconds="3600").start()
     group = unique("rg-")
     with first.client() as http:
-        http.put(f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{group}?api-version=2021-04-01",
-                 json={"location": "eastus"})
-        url = f"{arm_path(group, 'accounts', 'acct1', namespace='Microsoft.DeviceUpdate')}?api-version=2023-07-01"
+        http.put(
+            f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{group}?api-version=2021-04-01",
+            json={"location": "eastus"},
+        )
+        url = (
+            arm_path(group, "accounts", "acct1", namespace="Microsoft.DeviceUpdate")
+            + "?api-version=2023-07-01"
+        )
         assert http.put(url, json={"location": "westus2"}).status_code == 201
     first.stop(signal.SIGKILL)
 
     second = EmulatorProcess(tmp_path, lro_step_seconds="0.05").start()
     try:
         with second.client() as http:
-            listing = http.get(f"/subscriptions/{SUBSCRIPTION}/providers/Microsoft.DeviceUpdate/accounts"
-                               "?api-version=2023-07-01").json()["value"]
-            assert [a["properties"]["provisioningState"] for a in listing if group in a["id"]] == ["Succeeded"]
+            listing = http.get(
+                f"/subscriptions/{SUBSCRIPTION}/providers/Microsoft.DeviceUpdate/accounts"
+                "?api-version=2023-07-01"
+            ).json()["value"]
+            assert [a["properties"]["provisioningState"] for a in listing if group in a["id"]] == [
+                "Succeeded"
+            ]
     finally:
         second.stop()

@@ -15,7 +15,6 @@ from pydantic import ValidationError
 from .settings import Settings
 from .tls import TlsFiles, ensure_certificates
 
-
 GRACEFUL_SHUTDOWN_SECONDS = 2
 
 
@@ -28,25 +27,48 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, help="port, 0 for any free one [ARM_EMULATOR_PORT]")
     serve.add_argument("--data-dir", type=Path, help="database and certificates [ARM_EMULATOR_DATA_DIR]")
     serve.add_argument("--database-url", help="any SQLAlchemy URL [ARM_EMULATOR_DATABASE_URL]")
-    serve.add_argument("--no-tls", dest="tls", action="store_false", default=None,
-                       help="serve plain HTTP [ARM_EMULATOR_TLS=false]")
+    serve.add_argument(
+        "--no-tls",
+        dest="tls",
+        action="store_false",
+        default=None,
+        help="serve plain HTTP [ARM_EMULATOR_TLS=false]",
+    )
     serve.add_argument("--cert-file", type=Path, help="your own certificate [ARM_EMULATOR_CERT_FILE]")
     serve.add_argument("--key-file", type=Path, help="its private key [ARM_EMULATOR_KEY_FILE]")
-    serve.add_argument("--tls-hostname", dest="tls_hostnames", action="append",
-                       help="extra certificate host name, repeatable [ARM_EMULATOR_TLS_HOSTNAMES]")
+    serve.add_argument(
+        "--tls-hostname",
+        dest="tls_hostnames",
+        action="append",
+        help="extra certificate host name, repeatable [ARM_EMULATOR_TLS_HOSTNAMES]",
+    )
     serve.add_argument("--public-url", help="base URL clients use [ARM_EMULATOR_PUBLIC_URL]")
-    serve.add_argument("--lro-step-seconds", type=float,
-                       help="seconds per provisioning step, 0 = fast [ARM_EMULATOR_LRO_STEP_SECONDS]")
+    serve.add_argument(
+        "--lro-step-seconds",
+        type=float,
+        help="seconds per provisioning step, 0 = fast [ARM_EMULATOR_LRO_STEP_SECONDS]",
+    )
     serve.add_argument("--retry-after-seconds", type=int, help="[ARM_EMULATOR_RETRY_AFTER_SECONDS]")
     serve.add_argument("--walker-interval-seconds", type=float, help="[ARM_EMULATOR_WALKER_INTERVAL_SECONDS]")
     serve.add_argument("--page-size", type=int, help="items per list page [ARM_EMULATOR_PAGE_SIZE]")
-    serve.add_argument("--auto-create-resource-groups", action="store_true", default=None,
-                       help="create missing resource groups [ARM_EMULATOR_AUTO_CREATE_RESOURCE_GROUPS]")
-    serve.add_argument("--subscription", dest="subscriptions", action="append",
-                       help="allowed subscription id, repeatable [ARM_EMULATOR_SUBSCRIPTIONS]")
+    serve.add_argument(
+        "--auto-create-resource-groups",
+        action="store_true",
+        default=None,
+        help="create missing resource groups [ARM_EMULATOR_AUTO_CREATE_RESOURCE_GROUPS]",
+    )
+    serve.add_argument(
+        "--subscription",
+        dest="subscriptions",
+        action="append",
+        help="allowed subscription id, repeatable [ARM_EMULATOR_SUBSCRIPTIONS]",
+    )
     serve.add_argument("--tenant-id", help="tenant id in computed fields [ARM_EMULATOR_TENANT_ID]")
-    serve.add_argument("--log-level", choices=["critical", "error", "warning", "info", "debug"],
-                       help="[ARM_EMULATOR_LOG_LEVEL]")
+    serve.add_argument(
+        "--log-level",
+        choices=["critical", "error", "warning", "info", "debug"],
+        help="[ARM_EMULATOR_LOG_LEVEL]",
+    )
 
     health = commands.add_parser("health", help="exit 0 if the emulator answers /_emulator/health")
     health.add_argument("--url", help="base URL (default: from the settings, on 127.0.0.1)")
@@ -126,9 +148,23 @@ def health(args: argparse.Namespace) -> int:
 
 
 _SERVE_FIELDS = [
-    "host", "port", "data_dir", "database_url", "tls", "cert_file", "key_file", "tls_hostnames",
-    "public_url", "lro_step_seconds", "retry_after_seconds", "walker_interval_seconds", "page_size",
-    "auto_create_resource_groups", "subscriptions", "tenant_id", "log_level",
+    "host",
+    "port",
+    "data_dir",
+    "database_url",
+    "tls",
+    "cert_file",
+    "key_file",
+    "tls_hostnames",
+    "public_url",
+    "lro_step_seconds",
+    "retry_after_seconds",
+    "walker_interval_seconds",
+    "page_size",
+    "auto_create_resource_groups",
+    "subscriptions",
+    "tenant_id",
+    "log_level",
 ]
 
 

@@ -35,9 +35,13 @@ def error_of(response: httpx.Response) -> dict[str, str]:
 
 def test_paths_are_case_insensitive_and_ids_keep_the_callers_casing(http: httpx.Client) -> None:
     group = unique("Rg-Mixed-")
-    assert http.put(
-        f"/subscriptions/{SUBSCRIPTION}/resourcegroups/{group}?api-version=2021-04-01", json={"location": "eastus"}
-    ).status_code == 201
+    assert (
+        http.put(
+            f"/subscriptions/{SUBSCRIPTION}/resourcegroups/{group}?api-version=2021-04-01",
+            json={"location": "eastus"},
+        ).status_code
+        == 201
+    )
     name = unique("ws")
     created = http.put(
         f"/SUBSCRIPTIONS/{SUBSCRIPTION}/RESOURCEGROUPS/{group.lower()}/PROVIDERS/microsoft.healthcareapis/"
@@ -75,7 +79,9 @@ def test_standard_headers_on_every_response(http: httpx.Client, resource_group: 
     assert response.headers["x-ms-client-request-id"] == client_request
     assert response.headers["cache-control"] == "no-cache"
     assert "strict-transport-security" in response.headers
-    generated = http.get(f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{resource_group}?api-version=2021-04-01")
+    generated = http.get(
+        f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{resource_group}?api-version=2021-04-01"
+    )
     assert GUID.match(generated.headers["x-ms-correlation-request-id"])
     assert generated.headers["x-ms-request-id"] != response.headers["x-ms-request-id"]
 
@@ -129,8 +135,10 @@ def test_invalid_account_names(http: httpx.Client, resource_group: str, name: st
 
 
 def test_invalid_resource_group_and_subscription_ids(http: httpx.Client) -> None:
-    group = http.put(f"/subscriptions/{SUBSCRIPTION}/resourceGroups/ends.?api-version=2021-04-01",
-                     json={"location": "eastus"})
+    group = http.put(
+        f"/subscriptions/{SUBSCRIPTION}/resourceGroups/ends.?api-version=2021-04-01",
+        json={"location": "eastus"},
+    )
     assert (group.status_code, error_of(group)["code"]) == (400, "InvalidResourceGroupName")
     subscription = http.get("/subscriptions/not-a-guid/resourceGroups?api-version=2021-04-01")
     assert (subscription.status_code, error_of(subscription)["code"]) == (400, "InvalidSubscriptionId")
@@ -182,16 +190,22 @@ def test_reserved_tag_names_are_refused(http: httpx.Client, resource_group: str)
 
 def test_bodies_over_4_mb_are_refused(http: httpx.Client, resource_group: str) -> None:
     big = b'{"location": "westus2", "tags": {"a": "' + b"x" * (4 * 1024 * 1024) + b'"}}'
-    declared = http.put(f"{account_path(resource_group, unique('acct'))}?{DU}", content=big,
-                        headers={"content-type": "application/json"})
+    declared = http.put(
+        f"{account_path(resource_group, unique('acct'))}?{DU}",
+        content=big,
+        headers={"content-type": "application/json"},
+    )
     assert (declared.status_code, error_of(declared)["code"]) == (413, "RequestEntityTooLarge")
 
     def chunks():  # no Content-Length: the limit is counted while reading
         for _ in range(5):
             yield b" " * (1024 * 1024)
 
-    streamed = http.put(f"{account_path(resource_group, unique('acct'))}?{DU}", content=chunks(),
-                        headers={"content-type": "application/json"})
+    streamed = http.put(
+        f"{account_path(resource_group, unique('acct'))}?{DU}",
+        content=chunks(),
+        headers={"content-type": "application/json"},
+    )
     assert (streamed.status_code, error_of(streamed)["code"]) == (413, "RequestEntityTooLarge")
 
 
@@ -230,11 +244,14 @@ def test_missing_group_resource_and_parent(http: httpx.Client, resource_group: s
     no_resource = http.get(f"{account_path(resource_group, 'acct1')}?{DU}")
     assert no_resource.status_code == 404
     assert error_of(no_resource)["message"] == (
-        f"The Resource 'Microsoft.DeviceUpdate/accounts/acct1' under resource group '{resource_group}' was not "
+        f"The Resource 'Microsoft.DeviceUpdate/accounts/acct1' under resource group '{resource_group}' "
+        "was not "
         "found. For more details please go to https://aka.ms/ARMResourceNotFoundFix"
     )
-    orphan = http.put(f"{arm_path(resource_group, 'workspaces', 'nows', 'dicomservices', 'dcm')}?{HC}",
-                      json={"location": "eastus"})
+    orphan = http.put(
+        f"{arm_path(resource_group, 'workspaces', 'nows', 'dicomservices', 'dcm')}?{HC}",
+        json={"location": "eastus"},
+    )
     assert (orphan.status_code, error_of(orphan)["code"]) == (404, "ParentResourceNotFound")
     orphan_list = http.get(f"{arm_path(resource_group, 'workspaces', 'nows', 'dicomservices')}?{HC}")
     assert orphan_list.status_code == 404
@@ -245,9 +262,13 @@ def test_missing_and_malformed_authorization(emulator) -> None:  # type: ignore[
         missing = anonymous.get(f"/subscriptions/{SUBSCRIPTION}/resourceGroups?api-version=2021-04-01")
         assert missing.status_code == 401
         assert error_of(missing)["code"] == "AuthenticationFailed"
-        assert missing.headers["www-authenticate"].startswith('Bearer authorization_uri="https://login.windows.net/')
-        malformed = anonymous.get(f"/subscriptions/{SUBSCRIPTION}/resourceGroups?api-version=2021-04-01",
-                                  headers={"Authorization": "Basic dXNlcjpwYXNz"})
+        assert missing.headers["www-authenticate"].startswith(
+            'Bearer authorization_uri="https://login.windows.net/'
+        )
+        malformed = anonymous.get(
+            f"/subscriptions/{SUBSCRIPTION}/resourceGroups?api-version=2021-04-01",
+            headers={"Authorization": "Basic dXNlcjpwYXNz"},
+        )
         assert malformed.status_code == 401
         assert "invalid format" in error_of(malformed)["message"]
         assert anonymous.get("/_emulator/health").status_code == 200
@@ -303,8 +324,11 @@ def test_system_data_tracks_creation_and_changes(http: httpx.Client, resource_gr
 def test_list_pages_follow_absolute_next_links(http: httpx.Client, resource_group: str) -> None:
     names = [unique("acct") for _ in range(5)]
     for name in names:
-        assert http.put(f"{account_path(resource_group, name)}?{DU}", json={"location": "westus2"}).status_code == 201
-    url = f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{resource_group}/providers/Microsoft.DeviceUpdate/accounts?{DU}&$top=2"
+        assert (
+            http.put(f"{account_path(resource_group, name)}?{DU}", json={"location": "westus2"}).status_code
+            == 201
+        )
+    url = f"{arm_path(resource_group, 'accounts', namespace='Microsoft.DeviceUpdate')}?{DU}&$top=2"
     seen, pages = [], 0
     next_url: str | None = url
     while next_url:
@@ -317,18 +341,22 @@ def test_list_pages_follow_absolute_next_links(http: httpx.Client, resource_grou
             assert "api-version=2023-07-01" in next_url and "%24skipToken=" in next_url
     assert seen == names
     assert pages == 3
-    empty = http.get(f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{resource_group}/providers/Microsoft.HealthcareApis/workspaces?{HC}")
+    empty = http.get(
+        f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{resource_group}/providers/Microsoft.HealthcareApis/workspaces?{HC}"
+    )
     assert empty.json() == {"value": []}
 
 
 def test_skip_tokens_are_bound_to_their_list(http: httpx.Client, resource_group: str) -> None:
     for _ in range(2):
         http.put(f"{account_path(resource_group, unique('acct'))}?{DU}", json={"location": "westus2"})
-    listing = f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{resource_group}/providers/Microsoft.DeviceUpdate/accounts"
+    listing = arm_path(resource_group, "accounts", namespace="Microsoft.DeviceUpdate")
     next_link = http.get(f"{listing}?{DU}&$top=1").json()["nextLink"]
     token = httpx.URL(next_link).params["$skipToken"]
-    other = http.get(f"/subscriptions/{SUBSCRIPTION}/providers/Microsoft.DeviceUpdate/accounts",
-                     params={"api-version": "2023-07-01", "$skipToken": token})
+    other = http.get(
+        f"/subscriptions/{SUBSCRIPTION}/providers/Microsoft.DeviceUpdate/accounts",
+        params={"api-version": "2023-07-01", "$skipToken": token},
+    )
     assert (other.status_code, error_of(other)["code"]) == (400, "InvalidSkipToken")
     bad_top = http.get(f"{listing}?{DU}&$top=zero")
     assert (bad_top.status_code, error_of(bad_top)["code"]) == (400, "InvalidTopParameter")

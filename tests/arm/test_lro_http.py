@@ -8,7 +8,6 @@ from collections.abc import Iterator
 import httpx
 import pytest
 from conftest import SUBSCRIPTION, arm_path, unique
-
 from emulator_process import EmulatorProcess
 
 HC = "api-version=2022-06-01"
@@ -17,14 +16,22 @@ DU = "api-version=2023-07-01"
 
 def new_group(http: httpx.Client) -> str:
     name = unique("rg-")
-    assert http.put(f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{name}?api-version=2021-04-01",
-                    json={"location": "eastus"}).status_code == 201
+    assert (
+        http.put(
+            f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{name}?api-version=2021-04-01",
+            json={"location": "eastus"},
+        ).status_code
+        == 201
+    )
     return name
 
 
 def new_workspace(http: httpx.Client, group: str) -> str:
     name = unique("ws")
-    assert http.put(f"{arm_path(group, 'workspaces', name)}?{HC}", json={"location": "eastus"}).status_code == 201
+    assert (
+        http.put(f"{arm_path(group, 'workspaces', name)}?{HC}", json={"location": "eastus"}).status_code
+        == 201
+    )
     return name
 
 
@@ -68,9 +75,13 @@ def test_dicom_create_is_201_creating_with_an_absolute_async_operation(http: htt
     assert_retry_after(created)
     status_url = httpx.URL(created.headers["azure-asyncoperation"])
     assert (status_url.scheme, status_url.host, status_url.port) == (
-        http.base_url.scheme, http.base_url.host, http.base_url.port)
+        http.base_url.scheme,
+        http.base_url.host,
+        http.base_url.port,
+    )
     assert status_url.path.startswith(
-        f"/subscriptions/{SUBSCRIPTION}/providers/Microsoft.HealthcareApis/locations/eastus/operationresults/")
+        f"/subscriptions/{SUBSCRIPTION}/providers/Microsoft.HealthcareApis/locations/eastus/operationresults/"
+    )
     assert status_url.params["api-version"] == "2022-06-01"
 
     # Fast mode: the very first poll already sees the end.
@@ -105,7 +116,9 @@ def test_dicom_put_status_depends_on_what_changed(http: httpx.Client) -> None:
     assert "azure-asyncoperation" not in tags_only.headers
 
     cors = {"origins": ["https://example.com"], "maxAge": 60}
-    changed = http.put(url, json={"location": "eastus", "tags": {"team": "a"}, "properties": {"corsConfiguration": cors}})
+    changed = http.put(
+        url, json={"location": "eastus", "tags": {"team": "a"}, "properties": {"corsConfiguration": cors}}
+    )
     assert changed.status_code == 202
     assert changed.json()["properties"]["provisioningState"] == "Accepted"
     assert changed.json()["properties"]["corsConfiguration"]["origins"] == ["https://example.com"]
@@ -148,7 +161,9 @@ def test_dicom_delete_is_202_with_both_polling_urls(http: httpx.Client) -> None:
     assert http.get(deleted.headers["location"]).status_code == 204
     assert http.get(async_url).json()["status"] == "Succeeded"
     assert http.get(url).status_code == 404
-    assert http.get(f"{arm_path(group, 'workspaces', workspace, 'dicomservices')}?{HC}").json() == {"value": []}
+    assert http.get(f"{arm_path(group, 'workspaces', workspace, 'dicomservices')}?{HC}").json() == {
+        "value": []
+    }
 
 
 def test_workspace_put_is_synchronous_and_delete_is_an_lro(http: httpx.Client) -> None:
@@ -175,7 +190,9 @@ def test_account_writes_answer_201_and_delete_202(http: httpx.Client) -> None:
     assert created.status_code == 201
     assert created.json()["properties"]["provisioningState"] == "Accepted"
     status_url = httpx.URL(created.headers["azure-asyncoperation"])
-    assert status_url.path.startswith("/providers/Microsoft.DeviceUpdate/locations/WESTUS2/operationStatuses/")
+    assert status_url.path.startswith(
+        "/providers/Microsoft.DeviceUpdate/locations/WESTUS2/operationStatuses/"
+    )
     assert status_url.path.rsplit("/", 1)[1].startswith(created.headers["x-ms-request-id"] + "*")
     status = http.get(status_url).json()
     assert status["status"] == "Succeeded"
@@ -203,8 +220,10 @@ def test_operation_status_of_unknown_or_foreign_operations_is_404(http: httpx.Cl
     assert unknown.status_code == 404
     operation_id = httpx.URL(created.headers["azure-asyncoperation"]).path.rsplit("/", 1)[1]
     # A DeviceUpdate operation is not a HealthcareApis one.
-    other = http.get(f"/subscriptions/{SUBSCRIPTION}/providers/Microsoft.HealthcareApis/locations/westus2/"
-                     f"operationresults/{operation_id}?{HC}")
+    other = http.get(
+        f"/subscriptions/{SUBSCRIPTION}/providers/Microsoft.HealthcareApis/locations/westus2/"
+        f"operationresults/{operation_id}?{HC}"
+    )
     assert other.status_code == 404
 
 
@@ -230,7 +249,9 @@ def test_in_flight_state_is_visible_and_conflicting_writes_get_409(slow_http: ht
     assert repeated.status_code == 201
     assert repeated.headers["azure-asyncoperation"] == created.headers["azure-asyncoperation"]
 
-    different = slow_http.put(url, json={"location": "eastus", "properties": {"corsConfiguration": {"maxAge": 5}}})
+    different = slow_http.put(
+        url, json={"location": "eastus", "properties": {"corsConfiguration": {"maxAge": 5}}}
+    )
     assert different.status_code == 409
     assert different.json()["error"]["code"] == "AnotherOperationInProgress"
     assert slow_http.delete(url).status_code == 409
@@ -246,7 +267,9 @@ def test_delete_during_an_account_create_is_409(slow_http: httpx.Client) -> None
     assert slow_http.delete(url).status_code == 409
 
 
-def test_operation_status_polls_answer_202_while_a_device_update_operation_runs(slow_http: httpx.Client) -> None:
+def test_operation_status_polls_answer_202_while_a_device_update_operation_runs(
+    slow_http: httpx.Client,
+) -> None:
     group = new_group(slow_http)
     created = slow_http.put(account_url(group, unique("acct")), json={"location": "westus2"})
     status = slow_http.get(created.headers["azure-asyncoperation"])
@@ -280,7 +303,9 @@ def _watch(http: httpx.Client, status_url: str, resource_url: str) -> tuple[list
     while time.monotonic() < deadline:
         status = http.get(status_url).json()["status"]
         resource = http.get(resource_url)
-        state = resource.json()["properties"]["provisioningState"] if resource.status_code == 200 else "(gone)"
+        state = (
+            resource.json()["properties"]["provisioningState"] if resource.status_code == 200 else "(gone)"
+        )
         for seen, value in ((statuses, status), (states, state)):
             if not seen or seen[-1] != value:
                 seen.append(value)
@@ -296,12 +321,18 @@ def test_dicom_update_walks_accepted_updating_succeeded(stepping_http: httpx.Cli
     url = dicom_url(group, workspace)
     created = stepping_http.put(url, json={"location": "eastus"})
     assert _watch(stepping_http, created.headers["azure-asyncoperation"], url) == (
-        ["Running", "Succeeded"], ["Creating", "Succeeded"])
+        ["Running", "Succeeded"],
+        ["Creating", "Succeeded"],
+    )
 
-    changed = stepping_http.put(url, json={"location": "eastus", "properties": {"corsConfiguration": {"maxAge": 9}}})
+    changed = stepping_http.put(
+        url, json={"location": "eastus", "properties": {"corsConfiguration": {"maxAge": 9}}}
+    )
     assert changed.status_code == 202
     assert _watch(stepping_http, changed.headers["azure-asyncoperation"], url) == (
-        ["Requested", "Running", "Succeeded"], ["Accepted", "Updating", "Succeeded"])
+        ["Requested", "Running", "Succeeded"],
+        ["Accepted", "Updating", "Succeeded"],
+    )
 
     deleted = stepping_http.delete(url)
     statuses, states = _watch(stepping_http, deleted.headers["azure-asyncoperation"], url)
@@ -314,4 +345,6 @@ def test_account_create_walks_accepted_creating_succeeded(stepping_http: httpx.C
     url = account_url(group, unique("acct"))
     created = stepping_http.put(url, json={"location": "westus2"})
     assert _watch(stepping_http, created.headers["azure-asyncoperation"], url) == (
-        ["Accepted", "Creating", "Succeeded"], ["Accepted", "Creating", "Succeeded"])
+        ["Accepted", "Creating", "Succeeded"],
+        ["Accepted", "Creating", "Succeeded"],
+    )

@@ -6,12 +6,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from azure.core.pipeline.policies import SansIOHTTPPolicy
-
 from azure.mgmt.deviceupdate import DeviceUpdateMgmtClient
 from azure.mgmt.healthcareapis import HealthcareApisManagementClient
 from azure.mgmt.resource.resources import ResourceManagementClient
 from conftest import SUBSCRIPTION, StaticCredential
-
 from emulator_process import EmulatorProcess
 
 

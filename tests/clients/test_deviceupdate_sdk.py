@@ -6,9 +6,8 @@ import pytest
 from azure.core.exceptions import ResourceNotFoundError
 from azure.mgmt.deviceupdate.models import Account, AccountUpdate, ManagedServiceIdentity
 from conftest import SUBSCRIPTION, unique
-from sdk import Recorder, deviceupdate, resources
-
 from emulator_process import EmulatorProcess
+from sdk import Recorder, deviceupdate, resources
 
 pytestmark = pytest.mark.clients
 

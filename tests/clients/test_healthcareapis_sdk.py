@@ -11,10 +11,9 @@ from azure.mgmt.healthcareapis.models import (
     ServiceManagedIdentityIdentity,
     Workspace,
 )
-from conftest import SUBSCRIPTION, unique
-from sdk import Recorder, healthcare, resources
-
+from conftest import SUBSCRIPTION, arm_path, unique
 from emulator_process import EmulatorProcess
+from sdk import Recorder, healthcare, resources
 
 pytestmark = pytest.mark.clients
 
@@ -32,7 +31,7 @@ def test_workspace_lifecycle(emulator: EmulatorProcess, group: str) -> None:
     created = client.workspaces.begin_create_or_update(group, name, Workspace(location="eastus")).result()
     assert created.properties.provisioning_state == "Succeeded"
     assert created.properties.public_network_access == "Enabled"
-    assert created.id == f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{group}/providers/Microsoft.HealthcareApis/workspaces/{name}"
+    assert created.id == arm_path(group, "workspaces", name)
     assert created.type == "Microsoft.HealthcareApis/workspaces"
 
     tagged = client.workspaces.begin_update(group, name, ResourceTags(tags={"team": "imaging"})).result()
@@ -69,9 +68,12 @@ def test_dicom_service_create_polls_the_async_operation_then_gets_the_resource(
     assert dicom.public_network_access == "Enabled"
     assert dicom.private_endpoint_connections == []
     calls = recorder.methods_and_paths()
-    resource_path = f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{group}/providers/Microsoft.HealthcareApis/workspaces/{workspace}/dicomservices/dicom1"
+    resource_path = arm_path(group, "workspaces", workspace, "dicomservices", "dicom1")
     assert calls[0] == ("PUT", resource_path, 201)
-    assert calls[1][0] == "GET" and "/providers/Microsoft.HealthcareApis/locations/eastus/operationresults/" in calls[1][1]
+    assert (
+        calls[1][0] == "GET"
+        and "/providers/Microsoft.HealthcareApis/locations/eastus/operationresults/" in calls[1][1]
+    )
     # Azure-AsyncOperation mode ends with a GET of the resource itself.
     assert calls[-1] == ("GET", resource_path, 200)
 
@@ -80,21 +82,29 @@ def test_dicom_service_update_list_identity_and_delete(emulator: EmulatorProcess
     client = healthcare(emulator)
     workspace = unique("ws")
     client.workspaces.begin_create_or_update(group, workspace, Workspace(location="eastus")).result()
-    client.dicom_services.begin_create_or_update(group, workspace, "one", DicomService(location="eastus")).result()
-    client.dicom_services.begin_create_or_update(group, workspace, "two", DicomService(location="eastus")).result()
+    client.dicom_services.begin_create_or_update(
+        group, workspace, "one", DicomService(location="eastus")
+    ).result()
+    client.dicom_services.begin_create_or_update(
+        group, workspace, "two", DicomService(location="eastus")
+    ).result()
 
     assert sorted(d.name for d in client.dicom_services.list_by_workspace(group, workspace)) == ["one", "two"]
 
     # The SDK's update takes (group, dicom service, workspace): keywords avoid the trap.
     tagged = client.dicom_services.begin_update(
-        resource_group_name=group, workspace_name=workspace, dicom_service_name="one",
+        resource_group_name=group,
+        workspace_name=workspace,
+        dicom_service_name="one",
         dicomservice_patch_resource=DicomServicePatchResource(tags={"env": "test"}),
     ).result()
     assert tagged.tags == {"env": "test"}
     assert tagged.provisioning_state == "Succeeded"
 
     with_identity = client.dicom_services.begin_update(
-        resource_group_name=group, workspace_name=workspace, dicom_service_name="one",
+        resource_group_name=group,
+        workspace_name=workspace,
+        dicom_service_name="one",
         dicomservice_patch_resource=DicomServicePatchResource(
             identity=ServiceManagedIdentityIdentity(type="SystemAssigned")
         ),
@@ -116,19 +126,25 @@ def test_workspace_with_services_cannot_be_deleted(emulator: EmulatorProcess, gr
     client = healthcare(emulator)
     workspace = unique("ws")
     client.workspaces.begin_create_or_update(group, workspace, Workspace(location="eastus")).result()
-    client.dicom_services.begin_create_or_update(group, workspace, "dcm1", DicomService(location="eastus")).result()
+    client.dicom_services.begin_create_or_update(
+        group, workspace, "dcm1", DicomService(location="eastus")
+    ).result()
     with pytest.raises(HttpResponseError) as raised:
         client.workspaces.begin_delete(group, workspace).result()
     assert raised.value.status_code == 409
     assert client.workspaces.get(group, workspace).properties.provisioning_state == "Succeeded"
 
 
-def test_unsupported_api_version_is_refused_with_the_supported_list(emulator: EmulatorProcess, group: str) -> None:
+def test_unsupported_api_version_is_refused_with_the_supported_list(
+    emulator: EmulatorProcess, group: str
+) -> None:
     from azure.mgmt.healthcareapis import HealthcareApisManagementClient
     from conftest import StaticCredential
     from sdk import client_options
 
-    default_version = HealthcareApisManagementClient(StaticCredential(), SUBSCRIPTION, **client_options(emulator))
+    default_version = HealthcareApisManagementClient(
+        StaticCredential(), SUBSCRIPTION, **client_options(emulator)
+    )
     with pytest.raises(HttpResponseError) as raised:
         default_version.workspaces.get(group, "anything")
     assert raised.value.status_code == 400

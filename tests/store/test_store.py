@@ -17,18 +17,39 @@ def store(tmp_path: Path) -> SqlStore:
     store.close()
 
 
-def _resource(key: str, parent: str | None = None, seq_group: str = "/subscriptions/s/resourcegroups/rg") -> ResourceRecord:
+def _resource(
+    key: str, parent: str | None = None, seq_group: str = "/subscriptions/s/resourcegroups/rg"
+) -> ResourceRecord:
     return ResourceRecord(
-        key=key, id=key, subscription_key="s", resource_group_key=seq_group, parent_key=parent,
-        type_key="ns/things", body={"name": key.rsplit("/", 1)[1]}, etag='"e"', provisioning_state="Succeeded",
+        key=key,
+        id=key,
+        subscription_key="s",
+        resource_group_key=seq_group,
+        parent_key=parent,
+        type_key="ns/things",
+        body={"name": key.rsplit("/", 1)[1]},
+        etag='"e"',
+        provisioning_state="Succeeded",
     )
 
 
 def _operation() -> OperationRecord:
     return OperationRecord(
-        id="op1", namespace="ns", subscription_key="s", resource_key="/x", resource_id="/x", location="l",
-        kind="create", api_version="v", initial_status_code=201, steps=(("Creating", "Running"),), step_index=0,
-        step_seconds=0.0, status="Running", started_at=0.0, due_at=0.0,
+        id="op1",
+        namespace="ns",
+        subscription_key="s",
+        resource_key="/x",
+        resource_id="/x",
+        location="l",
+        kind="create",
+        api_version="v",
+        initial_status_code=201,
+        steps=(("Creating", "Running"),),
+        step_index=0,
+        step_seconds=0.0,
+        status="Running",
+        started_at=0.0,
+        due_at=0.0,
     )
 
 
@@ -59,7 +80,9 @@ def test_pages_keep_insertion_order_and_replacement_keeps_position(store: SqlSto
             tx.put_resource(_resource(f"/rg/{name}"))
         tx.put_resource(_resource("/rg/one").evolve(etag='"changed"'))
         first = tx.list_resources(type_key="ns/things", subscription_key="s", limit=2)
-        second = tx.list_resources(type_key="ns/things", subscription_key="s", after_seq=first.last_seq, limit=2)
+        second = tx.list_resources(
+            type_key="ns/things", subscription_key="s", after_seq=first.last_seq, limit=2
+        )
     assert [r.key for r in first.records] == ["/rg/one", "/rg/two"] and first.more
     assert first.records[0].etag == '"changed"'
     assert [r.key for r in second.records] == ["/rg/three"] and not second.more

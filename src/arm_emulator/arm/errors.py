@@ -204,7 +204,9 @@ def subscription_not_found(subscription_id: str) -> ArmError:
 
 
 def resource_group_not_found(name: str) -> ArmError:
-    return ArmError(404, "ResourceGroupNotFound", f"Resource group '{name}' could not be found.", gateway=True)
+    return ArmError(
+        404, "ResourceGroupNotFound", f"Resource group '{name}' could not be found.", gateway=True
+    )
 
 
 def resource_not_found(type_path: str, resource_group: str) -> ArmError:
@@ -219,8 +221,9 @@ def resource_not_found(type_path: str, resource_group: str) -> ArmError:
 
 def parent_resource_not_found(parent_id: str) -> ArmError:
     return ArmError(
-        404, "ParentResourceNotFound", f"Can not perform requested operation on nested resource. "
-        f"Parent resource '{parent_id}' not found."
+        404,
+        "ParentResourceNotFound",
+        f"Can not perform requested operation on nested resource. Parent resource '{parent_id}' not found.",
     )
 
 

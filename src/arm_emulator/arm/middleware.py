@@ -11,8 +11,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import errors
 from .auth import check_bearer
-from .errors import ArmError
 from .error_handlers import render
+from .errors import ArmError
 from .registry import Registry
 from .resource_id import PathCanonicalizer
 

@@ -8,6 +8,7 @@ with a conditional UPDATE, so a step is never applied twice, even by two process
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import copy
 import logging
 import math
@@ -224,7 +225,5 @@ async def run_walker(runtime: Runtime, stop: asyncio.Event) -> None:
             catch_up(runtime)
         except Exception:  # keep walking: one bad row must not stop every other operation
             log.exception("walker step failed")
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=interval)
-        except TimeoutError:
-            pass

@@ -3,18 +3,34 @@
 from __future__ import annotations
 
 _PAIRS = [
-    ("eastus", "westus"), ("eastus2", "centralus"), ("northcentralus", "southcentralus"),
-    ("westus2", "westcentralus"), ("northeurope", "westeurope"), ("uksouth", "ukwest"),
-    ("francecentral", "francesouth"), ("germanywestcentral", "germanynorth"),
-    ("swedencentral", "swedensouth"), ("switzerlandnorth", "switzerlandwest"),
-    ("norwayeast", "norwaywest"), ("canadacentral", "canadaeast"), ("japaneast", "japanwest"),
-    ("koreacentral", "koreasouth"), ("eastasia", "southeastasia"), ("australiaeast", "australiasoutheast"),
-    ("australiacentral", "australiacentral2"), ("centralindia", "southindia"),
-    ("southafricanorth", "southafricawest"), ("uaenorth", "uaecentral"),
+    ("eastus", "westus"),
+    ("eastus2", "centralus"),
+    ("northcentralus", "southcentralus"),
+    ("westus2", "westcentralus"),
+    ("northeurope", "westeurope"),
+    ("uksouth", "ukwest"),
+    ("francecentral", "francesouth"),
+    ("germanywestcentral", "germanynorth"),
+    ("swedencentral", "swedensouth"),
+    ("switzerlandnorth", "switzerlandwest"),
+    ("norwayeast", "norwaywest"),
+    ("canadacentral", "canadaeast"),
+    ("japaneast", "japanwest"),
+    ("koreacentral", "koreasouth"),
+    ("eastasia", "southeastasia"),
+    ("australiaeast", "australiasoutheast"),
+    ("australiacentral", "australiacentral2"),
+    ("centralindia", "southindia"),
+    ("southafricanorth", "southafricawest"),
+    ("uaenorth", "uaecentral"),
 ]
 # One-way pairs: the second region's pair is someone else.
-_ONE_WAY = {"westus3": "eastus", "brazilsouth": "southcentralus", "brazilsoutheast": "brazilsouth",
-            "westindia": "southindia"}
+_ONE_WAY = {
+    "westus3": "eastus",
+    "brazilsouth": "southcentralus",
+    "brazilsoutheast": "brazilsouth",
+    "westindia": "southindia",
+}
 
 PAIRED_REGION: dict[str, str] = {**{a: b for a, b in _PAIRS}, **{b: a for a, b in _PAIRS}, **_ONE_WAY}
 

@@ -37,7 +37,13 @@ NAMESPACE = "Microsoft.Resources"
 # Microsoft.Resources versions from the first one we serve; newer dated versions are accepted too,
 # since azure-cli and the SDKs move to new ones often and the group contract has not changed.
 KNOWN_API_VERSIONS = (
-    "2021-04-01", "2022-09-01", "2023-07-01", "2024-03-01", "2024-07-01", "2024-11-01", "2025-04-01",
+    "2021-04-01",
+    "2022-09-01",
+    "2023-07-01",
+    "2024-03-01",
+    "2024-07-01",
+    "2024-11-01",
+    "2025-04-01",
 )
 _API_VERSION = re.compile(r"^(\d{4}-\d{2}-\d{2})(-preview)?$")
 _GROUP = "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}"
@@ -118,8 +124,13 @@ async def create_or_update(request: Request, params: dict[str, str]) -> Response
                 f"location '{existing.body['location']}'.",
             )
         record = resource_group_record(
-            subscription_id, name, location, runtime.clock.now(),
-            tags=requested.get("tags"), managed_by=requested.get("managedBy"), existing=existing,
+            subscription_id,
+            name,
+            location,
+            runtime.clock.now(),
+            tags=requested.get("tags"),
+            managed_by=requested.get("managedBy"),
+            existing=existing,
         )
         tx.put_resource(record)
     return json_response(_render(record), 200 if existing else 201)
@@ -153,7 +164,10 @@ async def update(request: Request, params: dict[str, str]) -> Response:
     check_tags(patch.get("tags"))
     existing = _existing_group(request, params)
     record = resource_group_record(
-        params["subscriptionId"], existing.body["name"], existing.body["location"], runtime.clock.now(),
+        params["subscriptionId"],
+        existing.body["name"],
+        existing.body["location"],
+        runtime.clock.now(),
         tags=patch["tags"] if "tags" in patch else existing.body.get("tags"),
         managed_by=patch["managedBy"] if "managedBy" in patch else existing.body.get("managedBy"),
         existing=existing,
@@ -184,8 +198,9 @@ async def delete(request: Request, params: dict[str, str]) -> Response:
         )
         body = {**existing.body, "properties": {"provisioningState": "Deleting"}}
         tx.put_resource(
-            existing.evolve(body=body, provisioning_state="Deleting", operation_id=op.id, due_at=op.due_at,
-                            updated_at=now)
+            existing.evolve(
+                body=body, provisioning_state="Deleting", operation_id=op.id, due_at=op.due_at, updated_at=now
+            )
         )
     headers = polling_headers(
         runtime, base_url(request, runtime.settings.public_url), OPERATION_RESULTS, op, DELETE_PROFILE
@@ -212,7 +227,10 @@ async def list_groups(request: Request, params: dict[str, str]) -> Response:
     result: dict[str, Any] = {"value": [_render(r) for r in page.records]}
     if page.more and page.last_seq is not None:
         result["nextLink"] = next_link(
-            base_url(request, runtime.settings.public_url), request.url.path, api_version, top,
+            base_url(request, runtime.settings.public_url),
+            request.url.path,
+            api_version,
+            top,
             encode_skip_token(scope, page.last_seq),
         )
     return json_response(result)
@@ -235,8 +253,13 @@ def register(router: APIRouter) -> None:
         ("PATCH", _GROUP, group_params, update, "Update"),
         ("DELETE", _GROUP, group_params, delete, "Delete"),
         ("GET", "/subscriptions/{subscriptionId}/resourceGroups", ["subscriptionId"], list_groups, "List"),
-        ("GET", OPERATION_RESULTS.path, ["subscriptionId", "operationId"], get_operation_result,
-         "OperationResults_Get"),
+        (
+            "GET",
+            OPERATION_RESULTS.path,
+            ["subscriptionId", "operationId"],
+            get_operation_result,
+            "OperationResults_Get",
+        ),
     ]
     for method, path, params, handler, name in routes:
         router.add_api_route(
@@ -247,4 +270,3 @@ def register(router: APIRouter) -> None:
             tags=["Microsoft.Resources/resourceGroups"],
             response_class=Response,
         )
-

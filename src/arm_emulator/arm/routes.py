@@ -20,8 +20,8 @@ from .auth import caller
 from .bodies import blank, check_tags, digest, merge_patch, parse_json_object, validate
 from .conditions import check_existing, check_write, new_etag
 from .endpoints import endpoint
-from .operations import fresh_resource, polling_headers, retry_after, start_operation
 from .operations import catch_up as catch_up_operations
+from .operations import fresh_resource, polling_headers, retry_after, start_operation
 from .paging import decode_skip_token, encode_skip_token, next_link, page_size
 from .resource_id import ResourceId, key_of
 from .resource_type import ApiVersionModels, LroProfile, Provider, ResourceContext, ResourceType
@@ -72,14 +72,27 @@ class ResourceRoutes:
         if self.rt.is_child and self.rt.list_by_parent:
             add(router, "GET", self.collection_path, collection_params, self.list_by_parent, "List")
         if not self.rt.is_child and self.rt.list_by_resource_group:
-            add(router, "GET", self.collection_path, collection_params, self.list_by_resource_group,
-                "ListByResourceGroup")
+            add(
+                router,
+                "GET",
+                self.collection_path,
+                collection_params,
+                self.list_by_resource_group,
+                "ListByResourceGroup",
+            )
         if not self.rt.is_child and self.rt.list_by_subscription:
-            add(router, "GET", self.subscription_list_path, ["subscriptionId"], self.list_by_subscription,
-                "List")
+            add(
+                router,
+                "GET",
+                self.subscription_list_path,
+                ["subscriptionId"],
+                self.list_by_subscription,
+                "List",
+            )
 
-    def _add(self, router: APIRouter, method: str, path: str, params: list[str], handler: Any,
-             verb: str) -> None:
+    def _add(
+        self, router: APIRouter, method: str, path: str, params: list[str], handler: Any, verb: str
+    ) -> None:
         router.add_api_route(
             path,
             endpoint(handler, params),
@@ -105,7 +118,9 @@ class ResourceRoutes:
     def _resource_id(self, params: dict[str, str]) -> ResourceId:
         names = (params[p] for p in self.rt.name_parameters)
         types = tuple(zip(self.rt.type_segments, names, strict=True))
-        return ResourceId(params["subscriptionId"], params["resourceGroupName"], self.provider.namespace, types)
+        return ResourceId(
+            params["subscriptionId"], params["resourceGroupName"], self.provider.namespace, types
+        )
 
     def _require_scope(self, runtime: Runtime, rid: ResourceId, *, location: str | None = None) -> None:
         with runtime.store.transaction() as tx:
@@ -148,7 +163,9 @@ class ResourceRoutes:
         properties = body.setdefault("properties", {})
         if existing is not None:
             properties["provisioningState"] = existing.provisioning_state
-        ctx = ResourceContext(rid, api_version, runtime.settings.tenant_id, existing.body if existing else None)
+        ctx = ResourceContext(
+            rid, api_version, runtime.settings.tenant_id, existing.body if existing else None
+        )
         body = self.rt.prepare(ctx, body)
         return shape(models.response, body)
 
@@ -178,7 +195,9 @@ class ResourceRoutes:
     ) -> Response:
         now = runtime.clock.now()
         body["systemData"] = self._system_data(request, iso8601(now), existing, modified=True)
-        ctx = ResourceContext(rid, api_version, runtime.settings.tenant_id, existing.body if existing else None)
+        ctx = ResourceContext(
+            rid, api_version, runtime.settings.tenant_id, existing.body if existing else None
+        )
         record = ResourceRecord(
             key=rid.key,
             id=rid.id,
@@ -216,8 +235,11 @@ class ResourceRoutes:
                 body["properties"]["provisioningState"] = state
                 record = record.evolve(provisioning_state=state, operation_id=op.id, due_at=op.due_at)
                 headers = polling_headers(
-                    runtime, base_url(request, runtime.settings.public_url),
-                    self.provider.operation_status, op, profile,
+                    runtime,
+                    base_url(request, runtime.settings.public_url),
+                    self.provider.operation_status,
+                    op,
+                    profile,
                 )
             tx.put_resource(record)
         headers["ETag"] = record.etag
@@ -231,7 +253,11 @@ class ResourceRoutes:
         if op is None:  # finished between the two reads
             raise errors.operation_in_progress(record.id, "modify")
         headers = polling_headers(
-            runtime, base_url(request, runtime.settings.public_url), self.provider.operation_status, op, profile
+            runtime,
+            base_url(request, runtime.settings.public_url),
+            self.provider.operation_status,
+            op,
+            profile,
         )
         headers["ETag"] = record.etag
         if profile is self.rt.lifecycle.delete:
@@ -278,18 +304,49 @@ class ResourceRoutes:
 
         body = self._build(runtime, request, rid, api_version, models, requested, existing)
         if existing is None:
-            return self._write(runtime, request, rid, api_version, body, None, self.rt.lifecycle.create,
-                               "create", request_digest)
+            return self._write(
+                runtime,
+                request,
+                rid,
+                api_version,
+                body,
+                None,
+                self.rt.lifecycle.create,
+                "create",
+                request_digest,
+            )
         if _comparable(body) != _comparable(existing.body):
-            return self._write(runtime, request, rid, api_version, body, existing, self.rt.lifecycle.replace,
-                               "replace", request_digest)
+            return self._write(
+                runtime,
+                request,
+                rid,
+                api_version,
+                body,
+                existing,
+                self.rt.lifecycle.replace,
+                "replace",
+                request_digest,
+            )
         unchanged = self.rt.lifecycle.unchanged
-        nothing_changed = body.get("tags") == existing.body.get("tags") and existing.provisioning_state == "Succeeded"
+        nothing_changed = (
+            body.get("tags") == existing.body.get("tags") and existing.provisioning_state == "Succeeded"
+        )
         if nothing_changed and unchanged.synchronous:
             # No write at all: same ETag, same systemData.
-            return json_response(self._render(existing), unchanged.status_code, self._record_headers(runtime, existing))
-        return self._write(runtime, request, rid, api_version, body, existing, self.rt.lifecycle.unchanged,
-                           "replace", request_digest)
+            return json_response(
+                self._render(existing), unchanged.status_code, self._record_headers(runtime, existing)
+            )
+        return self._write(
+            runtime,
+            request,
+            rid,
+            api_version,
+            body,
+            existing,
+            self.rt.lifecycle.unchanged,
+            "replace",
+            request_digest,
+        )
 
     async def get(self, request: Request, params: dict[str, str]) -> Response:
         record = self._read(request, params)
@@ -316,8 +373,9 @@ class ResourceRoutes:
             raise errors.method_not_allowed("PATCH", request.url.path)
         raw_body = await request.body()
         rid = self._resource_id(params)
-        patch = validate(models.patch, parse_json_object(raw_body, request.headers.get("content-type")),
-                         patch=True)
+        patch = validate(
+            models.patch, parse_json_object(raw_body, request.headers.get("content-type")), patch=True
+        )
         check_tags(patch.get("tags"))
         self._require_scope(runtime, rid)
         existing = fresh_resource(runtime, rid.key)
@@ -388,12 +446,20 @@ class ResourceRoutes:
             state = profile.steps[0].provisioning_state
             body.setdefault("properties", {})["provisioningState"] = state
             record = existing.evolve(
-                body=body, provisioning_state=state, operation_id=op.id, due_at=op.due_at,
-                etag=new_etag(now), updated_at=now,
+                body=body,
+                provisioning_state=state,
+                operation_id=op.id,
+                due_at=op.due_at,
+                etag=new_etag(now),
+                updated_at=now,
             )
             tx.put_resource(record)
         headers = polling_headers(
-            runtime, base_url(request, runtime.settings.public_url), self.provider.operation_status, op, profile
+            runtime,
+            base_url(request, runtime.settings.public_url),
+            self.provider.operation_status,
+            op,
+            profile,
         )
         return empty_response(profile.status_code, headers)
 

@@ -49,7 +49,9 @@ ACCOUNTS = ResourceType(
         )
     },
     lifecycle=Lifecycle(
-        create=LroProfile(status_code=201, steps=(LroStep("Accepted", "Accepted"), LroStep("Creating", "Creating"))),
+        create=LroProfile(
+            status_code=201, steps=(LroStep("Accepted", "Accepted"), LroStep("Creating", "Creating"))
+        ),
         replace=_ACCEPTED,
         unchanged=_ACCEPTED,
         patch=_ACCEPTED,

@@ -348,3 +348,23 @@ def test_account_create_walks_accepted_creating_succeeded(stepping_http: httpx.C
         ["Accepted", "Creating", "Succeeded"],
         ["Accepted", "Creating", "Succeeded"],
     )
+
+
+def test_deleting_the_group_cancels_operations_still_running_in_it(stepping_http: httpx.Client) -> None:
+    group = new_group(stepping_http)
+    created = stepping_http.put(account_url(group, unique("acct")), json={"location": "westus2"})
+    group_delete = stepping_http.delete(
+        f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{group}?api-version=2021-04-01"
+    )
+    assert group_delete.status_code == 202
+    deadline = time.monotonic() + 10
+    while (status := stepping_http.get(created.headers["azure-asyncoperation"]).json())["status"] not in (
+        "Succeeded",
+        "Failed",
+        "Canceled",
+    ):
+        assert time.monotonic() < deadline, status
+        time.sleep(0.02)
+    assert status["status"] == "Canceled"
+    assert status["error"]["code"] == "OperationCanceled"
+    assert group in status["error"]["message"]

@@ -69,7 +69,7 @@ def test_delete_tree_takes_children_but_not_look_alike_siblings(store: SqlStore)
     with store.transaction() as tx:
         for key in ("/rg/a_b", "/rg/a_b/child", "/rg/axb", "/rg/axb/child"):
             tx.put_resource(_resource(key))
-        assert tx.delete_tree("/rg/a_b") == 2
+        assert tx.delete_tree("/rg/a_b", now=1.0, cancel_error={}) == 2
         remaining = tx.list_resources(type_key="ns/things", subscription_key="s", limit=10).records
     assert [r.key for r in remaining] == ["/rg/axb", "/rg/axb/child"]
 

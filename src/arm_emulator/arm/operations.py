@@ -85,13 +85,21 @@ def _next(op: OperationRecord, now: float) -> OperationRecord | None:
     )
 
 
+def canceled_by_delete(parent_id: str) -> dict[str, str]:
+    """The error of an operation whose resource went away with a deleted parent or group."""
+    return {
+        "code": "OperationCanceled",
+        "message": f"The operation was canceled: '{parent_id}', which contains the resource, was deleted.",
+    }
+
+
 def _apply(runtime: Runtime, tx: StoreTransaction, op: OperationRecord, now: float) -> None:
     """Reflect an operation's new step on its resource."""
     resource = tx.get_resource(op.resource_key)
     if resource is None or resource.operation_id != op.id:
         return
     if op.done and op.kind == "delete":
-        tx.delete_tree(op.resource_key)
+        tx.delete_tree(op.resource_key, now=now, cancel_error=canceled_by_delete(op.resource_id))
         return
     body = copy.deepcopy(resource.body)
     state = "Succeeded" if op.done else op.steps[op.step_index][0]

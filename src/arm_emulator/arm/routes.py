@@ -20,8 +20,8 @@ from .auth import caller
 from .bodies import blank, check_tags, digest, merge_patch, parse_json_object, validate
 from .conditions import check_existing, check_write, new_etag
 from .endpoints import endpoint
+from .operations import canceled_by_delete, fresh_resource, polling_headers, retry_after, start_operation
 from .operations import catch_up as catch_up_operations
-from .operations import fresh_resource, polling_headers, retry_after, start_operation
 from .paging import decode_skip_token, encode_skip_token, next_link, page_size
 from .resource_id import ResourceId, key_of
 from .resource_type import ApiVersionModels, LroProfile, Provider, ResourceContext, ResourceType
@@ -427,7 +427,7 @@ class ResourceRoutes:
                     "Delete them first.",
                 )
             if profile.synchronous:
-                tx.delete_tree(rid.key)
+                tx.delete_tree(rid.key, now=now, cancel_error=canceled_by_delete(rid.id))
                 return empty_response(200)
             op = start_operation(
                 runtime,

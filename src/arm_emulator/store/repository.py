@@ -188,8 +188,9 @@ class StoreTransaction:
         if result.rowcount == 0:
             self._c.execute(insert(resources).values(**values))
 
-    def delete_tree(self, key: str) -> int:
-        """Delete a resource and everything nested below it (children, or a group's resources)."""
+    def delete_tree(self, key: str, *, now: float, cancel_error: dict[str, Any]) -> int:
+        """Delete a resource and everything nested below it (children, or a group's resources);
+        operations still running on what was below end `Canceled` with `cancel_error`."""
         result = self._c.execute(
             delete(resources).where(
                 (resources.c.key == key) | resources.c.key.startswith(key + "/", autoescape=True)
@@ -201,7 +202,7 @@ class StoreTransaction:
                 operations.c.resource_key.startswith(key + "/", autoescape=True),
                 operations.c.due_at.is_not(None),
             )
-            .values(due_at=None, status="Canceled")
+            .values(due_at=None, status="Canceled", ended_at=now, error=json.dumps(cancel_error))
         )
         return result.rowcount
 

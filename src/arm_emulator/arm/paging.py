@@ -1,13 +1,21 @@
-"""List paging: opaque `$skipToken`s bound to the list they came from, and absolute `nextLink`s."""
+"""List pages: `{value, nextLink}` with opaque `$skipToken`s bound to their list and absolute `nextLink`s."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
 import json
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
+from starlette.requests import Request
+from starlette.responses import Response
+
+from ..store.repository import ResourceRecord
 from .errors import invalid_skip_token, invalid_top
+from .responses import base_url, json_response
+from .runtime import Runtime
 
 
 def _scope_tag(scope: str) -> str:
@@ -52,3 +60,30 @@ def next_link(base: str, path: str, api_version: str, top: str | None, token: st
         query["$top"] = top
     query["$skipToken"] = token
     return f"{base}{path}?{urlencode(query)}"
+
+
+def list_response(
+    request: Request,
+    runtime: Runtime,
+    *,
+    api_version: str,
+    scope: str,
+    type_key: str,
+    render: Callable[[ResourceRecord], dict[str, Any]],
+    **filters: str,
+) -> Response:
+    """One page of a list; `scope` names the list (its skip tokens are valid for it alone)."""
+    top = request.query_params.get("$top")
+    list_name = f"{scope}|{type_key}"
+    after = decode_skip_token(list_name, request.query_params.get("$skipToken"))
+    with runtime.store.transaction() as tx:
+        page = tx.list_resources(
+            type_key=type_key, after_seq=after, limit=page_size(top, runtime.settings.page_size), **filters
+        )
+    result: dict[str, Any] = {"value": [render(record) for record in page.records]}
+    if page.more and page.last_seq is not None:
+        token = encode_skip_token(list_name, page.last_seq)
+        result["nextLink"] = next_link(
+            base_url(request, runtime.settings.public_url), request.url.path, api_version, top, token
+        )
+    return json_response(result)

@@ -20,7 +20,7 @@ from .bodies import blank, check_tags, parse_json_object, validate
 from .endpoints import endpoint
 from .operation_routes import operation_response
 from .operations import catch_up, fresh_operation, polling_headers, start_operation
-from .paging import decode_skip_token, encode_skip_token, next_link, page_size
+from .paging import list_response
 from .resource_id import is_valid_resource_group_name, key_of, resource_group_id
 from .resource_type import LroProfile, LroStep, OperationStatusEndpoint
 from .responses import base_url, empty_response, json_response
@@ -213,27 +213,16 @@ async def list_groups(request: Request, params: dict[str, str]) -> Response:
     api_version = _api_version(request)
     with runtime.store.transaction() as tx:
         subscription = require_subscription(runtime, tx, params["subscriptionId"])
-    scope = f"/subscriptions/{subscription.key}/resourcegroups"
     catch_up(runtime, f"/subscriptions/{subscription.key}/")
-    top = request.query_params.get("$top")
-    after = decode_skip_token(scope, request.query_params.get("$skipToken"))
-    with runtime.store.transaction() as tx:
-        page = tx.list_resources(
-            type_key=RESOURCE_GROUP_TYPE_KEY,
-            subscription_key=subscription.key,
-            after_seq=after,
-            limit=page_size(top, runtime.settings.page_size),
-        )
-    result: dict[str, Any] = {"value": [_render(r) for r in page.records]}
-    if page.more and page.last_seq is not None:
-        result["nextLink"] = next_link(
-            base_url(request, runtime.settings.public_url),
-            request.url.path,
-            api_version,
-            top,
-            encode_skip_token(scope, page.last_seq),
-        )
-    return json_response(result)
+    return list_response(
+        request,
+        runtime,
+        api_version=api_version,
+        scope=f"/subscriptions/{subscription.key}",
+        type_key=RESOURCE_GROUP_TYPE_KEY,
+        render=_render,
+        subscription_key=subscription.key,
+    )
 
 
 async def get_operation_result(request: Request, params: dict[str, str]) -> Response:

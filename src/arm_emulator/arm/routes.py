@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ..clock import iso8601
-from ..store.repository import ResourceRecord
+from ..store.repository import OperationRecord, ResourceRecord, StoreTransaction
 from . import errors
 from .auth import caller
 from .bodies import blank, check_tags, digest, merge_patch, parse_json_object, validate
@@ -22,7 +22,7 @@ from .conditions import check_existing, check_write, new_etag
 from .endpoints import endpoint
 from .operations import canceled_by_delete, fresh_resource, polling_headers, retry_after, start_operation
 from .operations import catch_up as catch_up_operations
-from .paging import decode_skip_token, encode_skip_token, next_link, page_size
+from .paging import list_response
 from .resource_id import ResourceId, key_of
 from .resource_type import ApiVersionModels, LroProfile, Provider, ResourceContext, ResourceType
 from .responses import base_url, empty_response, json_response, shape
@@ -217,19 +217,8 @@ class ResourceRoutes:
                 body["properties"]["provisioningState"] = "Succeeded"
                 record = record.evolve(body=self.rt.on_provisioned(ctx, body))
             else:
-                op = start_operation(
-                    runtime,
-                    tx,
-                    operation_id=self.provider.operation_status.new_operation_id(request.state.request_id),
-                    namespace=self.provider.namespace,
-                    resource_id=rid.id,
-                    resource_key=rid.key,
-                    subscription_id=rid.subscription_id,
-                    location=body.get("location") or "global",
-                    kind=kind,
-                    api_version=api_version,
-                    profile=profile,
-                    target_digest=target_digest,
+                op = self._start_operation(
+                    runtime, tx, request, rid, body, kind, api_version, profile, target_digest
                 )
                 state = profile.steps[0].provisioning_state
                 body["properties"]["provisioningState"] = state
@@ -244,6 +233,33 @@ class ResourceRoutes:
             tx.put_resource(record)
         headers["ETag"] = record.etag
         return json_response(self._render(record), profile.status_code, headers)
+
+    def _start_operation(
+        self,
+        runtime: Runtime,
+        tx: StoreTransaction,
+        request: Request,
+        rid: ResourceId,
+        body: dict[str, Any],
+        kind: str,
+        api_version: str,
+        profile: LroProfile,
+        target_digest: str | None = None,
+    ) -> OperationRecord:
+        return start_operation(
+            runtime,
+            tx,
+            operation_id=self.provider.operation_status.new_operation_id(request.state.request_id),
+            namespace=self.provider.namespace,
+            resource_id=rid.id,
+            resource_key=rid.key,
+            subscription_id=rid.subscription_id,
+            location=body.get("location") or "global",
+            kind=kind,
+            api_version=api_version,
+            profile=profile,
+            target_digest=target_digest,
+        )
 
     def _in_flight_response(
         self, runtime: Runtime, request: Request, record: ResourceRecord, profile: LroProfile
@@ -429,18 +445,8 @@ class ResourceRoutes:
             if profile.synchronous:
                 tx.delete_tree(rid.key, now=now, cancel_error=canceled_by_delete(rid.id))
                 return empty_response(200)
-            op = start_operation(
-                runtime,
-                tx,
-                operation_id=self.provider.operation_status.new_operation_id(request.state.request_id),
-                namespace=self.provider.namespace,
-                resource_id=rid.id,
-                resource_key=rid.key,
-                subscription_id=rid.subscription_id,
-                location=existing.body.get("location") or "global",
-                kind="delete",
-                api_version=api_version,
-                profile=profile,
+            op = self._start_operation(
+                runtime, tx, request, rid, existing.body, "delete", api_version, profile
             )
             body = copy.deepcopy(existing.body)
             state = profile.steps[0].provisioning_state
@@ -494,19 +500,12 @@ class ResourceRoutes:
         runtime = runtime_of(request)
         api_version, _ = self._models(request)
         catch_up_operations(runtime, scope)
-        top = request.query_params.get("$top")
-        after = decode_skip_token(scope + self.type_name, request.query_params.get("$skipToken"))
-        with runtime.store.transaction() as tx:
-            page = tx.list_resources(
-                type_key=self.type_name.lower(),
-                after_seq=after,
-                limit=page_size(top, runtime.settings.page_size),
-                **filters,
-            )
-        result: dict[str, Any] = {"value": [self._render(r) for r in page.records]}
-        if page.more and page.last_seq is not None:
-            token = encode_skip_token(scope + self.type_name, page.last_seq)
-            result["nextLink"] = next_link(
-                base_url(request, runtime.settings.public_url), request.url.path, api_version, top, token
-            )
-        return json_response(result)
+        return list_response(
+            request,
+            runtime,
+            api_version=api_version,
+            scope=scope,
+            type_key=self.type_name.lower(),
+            render=self._render,
+            **filters,
+        )

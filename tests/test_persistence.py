@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import sqlite3
 import time
+from contextlib import closing
 from pathlib import Path
 
 import httpx
@@ -45,7 +46,7 @@ def test_kill_mid_operation_then_restart_completes_it(tmp_path: Path) -> None:
         assert created.status_code == 201
         status_url = created.headers["azure-asyncoperation"]
     first.stop(signal.SIGKILL)
-    with sqlite3.connect(tmp_path / "emulator.db") as db:
+    with closing(sqlite3.connect(tmp_path / "emulator.db")) as db:
         assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
 
     second = EmulatorProcess(tmp_path, lro_step_seconds="1").start()

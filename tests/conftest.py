@@ -70,9 +70,7 @@ def resource_group(http: httpx.Client) -> str:
 
 
 def arm_path(resource_group: str, *pairs: str, namespace: str = "Microsoft.HealthcareApis") -> str:
-    return f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{resource_group}/providers/{namespace}/" + "/".join(
-        pairs
-    )
+    return f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{resource_group}/providers/{namespace}/" + "/".join(pairs)
 
 
 REPO_ROOT = Path(__file__).resolve().parent.parent

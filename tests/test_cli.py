@@ -40,15 +40,11 @@ def test_a_bad_setting_is_refused_naming_it(
     assert "subscriptions" in capsys.readouterr().err
 
 
-def test_health_command_against_a_running_and_a_stopped_server(
-    emulator: EmulatorProcess, tmp_path: Path
-) -> None:
+def test_health_command_against_a_running_and_a_stopped_server(emulator: EmulatorProcess, tmp_path: Path) -> None:
     command = [sys.executable, "-m", "arm_emulator", "health", "--data-dir", str(emulator.data_dir)]
     up = subprocess.run([*command, "--url", emulator.url], capture_output=True, text=True, timeout=30)
     assert up.returncode == 0, up.stderr
     assert '"status":"ok"' in up.stdout
-    down = subprocess.run(
-        [*command, "--url", "https://127.0.0.1:1"], capture_output=True, text=True, timeout=30
-    )
+    down = subprocess.run([*command, "--url", "https://127.0.0.1:1"], capture_output=True, text=True, timeout=30)
     assert down.returncode == 1
     assert "unhealthy" in down.stderr

@@ -59,9 +59,7 @@ def test_resource_groups_are_created_implicitly_and_links_use_the_public_url(htt
             json={"location": "westus2"},
         )
         assert created.status_code == 201, created.text
-        assert created.headers["azure-asyncoperation"].startswith(
-            f"{PUBLIC_URL}/providers/Microsoft.DeviceUpdate/"
-        )
+        assert created.headers["azure-asyncoperation"].startswith(f"{PUBLIC_URL}/providers/Microsoft.DeviceUpdate/")
     implicit = http.get(f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{group}?api-version=2021-04-01")
     assert implicit.status_code == 200
     assert implicit.json()["location"] == "westus2"

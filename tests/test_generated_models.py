@@ -15,9 +15,7 @@ def test_generated_models_are_not_stale() -> None:
         capture_output=True,
         text=True,
     )
-    assert result.returncode == 0, (
-        f"models are stale: run `make generate` and commit\n{result.stdout}{result.stderr}"
-    )
+    assert result.returncode == 0, f"models are stale: run `make generate` and commit\n{result.stdout}{result.stderr}"
 
 
 def test_generated_modules_say_so() -> None:

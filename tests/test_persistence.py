@@ -34,10 +34,7 @@ def test_kill_mid_operation_then_restart_completes_it(tmp_path: Path) -> None:
             == 201
         )
         assert (
-            http.put(
-                f"{arm_path(group, 'workspaces', workspace)}?{HC}", json={"location": "eastus"}
-            ).status_code
-            == 201
+            http.put(f"{arm_path(group, 'workspaces', workspace)}?{HC}", json={"location": "eastus"}).status_code == 201
         )
         created = http.put(
             f"{arm_path(group, 'workspaces', workspace, 'dicomservices', 'dcm1')}?{HC}",
@@ -76,10 +73,7 @@ def test_operations_due_while_the_server_was_down_complete_without_a_poll(tmp_pa
             f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{group}?api-version=2021-04-01",
             json={"location": "eastus"},
         )
-        url = (
-            arm_path(group, "accounts", "acct1", namespace="Microsoft.DeviceUpdate")
-            + "?api-version=2023-07-01"
-        )
+        url = arm_path(group, "accounts", "acct1", namespace="Microsoft.DeviceUpdate") + "?api-version=2023-07-01"
         assert http.put(url, json={"location": "westus2"}).status_code == 201
     first.stop(signal.SIGKILL)
 
@@ -87,11 +81,8 @@ def test_operations_due_while_the_server_was_down_complete_without_a_poll(tmp_pa
     try:
         with second.client() as http:
             listing = http.get(
-                f"/subscriptions/{SUBSCRIPTION}/providers/Microsoft.DeviceUpdate/accounts"
-                "?api-version=2023-07-01"
+                f"/subscriptions/{SUBSCRIPTION}/providers/Microsoft.DeviceUpdate/accounts?api-version=2023-07-01"
             ).json()["value"]
-            assert [a["properties"]["provisioningState"] for a in listing if group in a["id"]] == [
-                "Succeeded"
-            ]
+            assert [a["properties"]["provisioningState"] for a in listing if group in a["id"]] == ["Succeeded"]
     finally:
         second.stop()

@@ -24,9 +24,7 @@ def test_python_quickstart_creates_everything_and_is_repeatable(emulator: Emulat
     code = _example("python-quickstart")
     env = {**os.environ, "ARM_EMULATOR_URL": emulator.url, "REQUESTS_CA_BUNDLE": str(emulator.ca_file)}
     for _ in range(2):  # the second run finds everything in place
-        result = subprocess.run(
-            [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120
-        )
+        result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
         assert result.returncode == 0, result.stderr
         assert result.stdout.splitlines() == [
             "Succeeded https://demows-demodicom.dicom.azurehealthcareapis.com",

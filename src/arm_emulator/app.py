@@ -9,7 +9,8 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from . import __version__, control
-from .arm import error_handlers, resource_groups
+from .arm import cloud_metadata, error_handlers, resource_groups, resource_providers, subscriptions
+from .arm.auth import Authenticator
 from .arm.middleware import ArmMiddleware
 from .arm.operation_routes import register_operation_status
 from .arm.operations import run_walker
@@ -18,19 +19,29 @@ from .arm.resource_id import PathCanonicalizer
 from .arm.routes import ResourceRoutes
 from .arm.runtime import Runtime
 from .clock import Clock
+from .identity import routes as identity_routes
+from .identity.directory import load_directory
+from .identity.keys import load_signing_key
+from .identity.tokens import TokenService
 from .providers import PROVIDERS
 from .settings import Settings
 from .store.repository import SqlStore
 
 
 def create_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
+    clock = clock or Clock()
+    directory = load_directory(
+        settings.data_dir, tenant_id=settings.tenant_id, registrations_file=settings.registrations_file
+    )
+    tokens = TokenService(load_signing_key(settings.data_dir), clock, settings.token_lifetime_seconds)
     registry = Registry(PROVIDERS)
-    runtime = Runtime(settings, SqlStore(settings.resolved_database_url), clock or Clock(), registry)
+    runtime = Runtime(settings, SqlStore(settings.resolved_database_url), clock, registry, directory, tokens)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # The store opens before the first request; the walker resumes any operation left due.
         runtime.store.open()
+        subscriptions.register_known_subscriptions(runtime)
         stop = asyncio.Event()
         walker = asyncio.create_task(run_walker(runtime, stop))
         app.state.ready = True
@@ -54,21 +65,37 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
     app.state.runtime = runtime
     app.state.ready = False
 
-    # Routes: the emulator's own, ARM's resource groups, then each provider's declared types.
+    # Routes: the emulator's own, cloud discovery, ARM's own APIs, each provider's declared types,
+    # then the fake Entra ID (its paths start with a tenant, so they go last).
     router = app.router
     control.register(router)
+    cloud_metadata.register(router)
+    subscriptions.register(router)
+    resource_providers.register(router)
     resource_groups.register(router)
     for provider in registry.providers:
         for resource_type in provider.resource_types:
             ResourceRoutes(provider, resource_type).register(router)
         register_operation_status(router, provider)
+    identity_routes.register(router)
 
     # Every failure leaves as an ARM error envelope.
     error_handlers.install(app, registry)
 
     # Request ids and headers, case-insensitive paths, body limit and auth, before any route.
     canonicalizer = PathCanonicalizer(getattr(route, "path", "") for route in app.routes)
+    authenticator = Authenticator(
+        settings.auth_mode,
+        tokens,
+        directory.default_tenant.tenant_id,
+        settings.public_url,
+        settings.tls_hostnames,
+    )
     app.add_middleware(
-        ArmMiddleware, registry=registry, canonicalizer=canonicalizer, tenant_id=settings.tenant_id
+        ArmMiddleware,
+        registry=registry,
+        canonicalizer=canonicalizer,
+        authenticator=authenticator,
+        public_url=settings.public_url,
     )
     return app

@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 from pydantic import ValidationError
 
+from .identity.directory import IDENTITY_FILE, Directory, load_directory
 from .settings import Settings
 from .tls import TlsFiles, ensure_certificates
 
@@ -63,7 +64,18 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         help="allowed subscription id, repeatable [ARM_EMULATOR_SUBSCRIPTIONS]",
     )
-    serve.add_argument("--tenant-id", help="tenant id in computed fields [ARM_EMULATOR_TENANT_ID]")
+    serve.add_argument("--tenant-id", help="id of the default tenant, made on first start [ARM_EMULATOR_TENANT_ID]")
+    serve.add_argument(
+        "--auth-mode",
+        choices=["off", "lenient", "strict"],
+        help="which bearer tokens are accepted [ARM_EMULATOR_AUTH_MODE]",
+    )
+    serve.add_argument(
+        "--registrations-file",
+        type=Path,
+        help="extra tenants, subscriptions, apps (JSON) [ARM_EMULATOR_REGISTRATIONS_FILE]",
+    )
+    serve.add_argument("--token-lifetime-seconds", type=int, help="[ARM_EMULATOR_TOKEN_LIFETIME_SECONDS]")
     serve.add_argument(
         "--log-level",
         choices=["critical", "error", "warning", "info", "debug"],
@@ -82,7 +94,7 @@ def _settings(args: argparse.Namespace, fields: list[str]) -> Settings:
     return Settings(**given)
 
 
-def _banner(settings: Settings, url: str, tls: TlsFiles | None) -> str:
+def _banner(settings: Settings, url: str, tls: TlsFiles | None, directory: Directory) -> str:
     lines = [f"ARM emulator listening on {url}", f"  database: {settings.resolved_database_url}"]
     if tls and tls.ca_file:
         ca = tls.ca_file.resolve()
@@ -93,7 +105,18 @@ def _banner(settings: Settings, url: str, tls: TlsFiles | None) -> str:
             f"    export SSL_CERT_FILE={ca}        # az cloud metadata, Go/Terraform, curl",
             f"    export NODE_EXTRA_CA_CERTS={ca}  # JavaScript SDKs",
         ]
-    lines.append(f"  health: {url}/_emulator/health")
+    app = directory.default_app
+    tenant, subscription = app.tenant_id, directory.default_subscription
+    lines += [
+        f"  auth mode: {settings.auth_mode}; default service principal (kept in {settings.data_dir / IDENTITY_FILE}):",
+        f"    export AZURE_TENANT_ID={tenant} AZURE_CLIENT_ID={app.client_id}",
+        f"    export AZURE_CLIENT_SECRET={app.client_secret} AZURE_SUBSCRIPTION_ID={subscription}",
+        f"    export ARM_TENANT_ID={tenant} ARM_CLIENT_ID={app.client_id}  # Terraform",
+        f"    export ARM_CLIENT_SECRET={app.client_secret} ARM_SUBSCRIPTION_ID={subscription}",
+        f"  authority (Entra ID): {url}/{tenant}",
+        f"  cloud metadata: {url}/metadata/endpoints?api-version=2022-09-01",
+        f"  health: {url}/_emulator/health",
+    ]
     return "\n".join(lines)
 
 
@@ -126,7 +149,10 @@ def serve(settings: Settings) -> int:
         # Idle keep-alive TLS connections would otherwise hold SIGTERM for the SSL shutdown timeout.
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
     )
-    print(_banner(settings, url, tls), flush=True)
+    directory = load_directory(
+        settings.data_dir, tenant_id=settings.tenant_id, registrations_file=settings.registrations_file
+    )
+    print(_banner(settings, url, tls, directory), flush=True)
     uvicorn.Server(config).run(sockets=[sock])
     return 0
 
@@ -147,25 +173,8 @@ def health(args: argparse.Namespace) -> int:
     return 0 if response.status_code == 200 else 1
 
 
-_SERVE_FIELDS = [
-    "host",
-    "port",
-    "data_dir",
-    "database_url",
-    "tls",
-    "cert_file",
-    "key_file",
-    "tls_hostnames",
-    "public_url",
-    "lro_step_seconds",
-    "retry_after_seconds",
-    "walker_interval_seconds",
-    "page_size",
-    "auto_create_resource_groups",
-    "subscriptions",
-    "tenant_id",
-    "log_level",
-]
+# Every setting is also a flag of `serve`; flags left out fall back to ARM_EMULATOR_* and defaults.
+_SERVE_FIELDS = list(Settings.model_fields)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -174,6 +183,6 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "health":
             return health(args)
         return serve(_settings(args, _SERVE_FIELDS))
-    except ValidationError as error:
+    except (ValidationError, ValueError) as error:
         print(f"arm-emulator: invalid setting:\n{error}", file=sys.stderr)
         return 2

@@ -15,6 +15,4 @@ def register(router: APIRouter) -> None:
     async def health(request: Request) -> Response:
         """200 once the store is open and the walker runs; 503 before."""
         ready = getattr(request.app.state, "ready", False)
-        return json_response(
-            {"status": "ok" if ready else "starting", "version": __version__}, 200 if ready else 503
-        )
+        return json_response({"status": "ok" if ready else "starting", "version": __version__}, 200 if ready else 503)

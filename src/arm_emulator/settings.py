@@ -54,12 +54,18 @@ class Settings(BaseSettings):
         default_factory=list,
         description="Allowed subscription ids; empty = any well-formed id, registered on first use.",
     )
-    tenant_id: str = Field(
-        "72f988bf-0000-4000-8000-00000000e3a1", description="Tenant id reported in computed fields."
+    tenant_id: str | None = Field(
+        None, description="Id of the default tenant made on first start; default: a new GUID, kept after."
     )
-    log_level: Literal["critical", "error", "warning", "info", "debug"] = Field(
-        "info", description="Server log level."
+    auth_mode: Literal["off", "lenient", "strict"] = Field(
+        "lenient",
+        description="off: no token needed; lenient: any bearer token; strict: only tokens this emulator issued.",
     )
+    registrations_file: Path | None = Field(
+        None, description="JSON file of extra tenants, subscriptions and app registrations."
+    )
+    token_lifetime_seconds: int = Field(3600, ge=60, description="Lifetime of issued access tokens.")
+    log_level: Literal["critical", "error", "warning", "info", "debug"] = Field("info", description="Server log level.")
 
     @field_validator("tls_hostnames", "subscriptions", mode="before")
     @classmethod

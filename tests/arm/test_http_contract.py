@@ -79,9 +79,7 @@ def test_standard_headers_on_every_response(http: httpx.Client, resource_group: 
     assert response.headers["x-ms-client-request-id"] == client_request
     assert response.headers["cache-control"] == "no-cache"
     assert "strict-transport-security" in response.headers
-    generated = http.get(
-        f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{resource_group}?api-version=2021-04-01"
-    )
+    generated = http.get(f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{resource_group}?api-version=2021-04-01")
     assert GUID.match(generated.headers["x-ms-correlation-request-id"])
     assert generated.headers["x-ms-request-id"] != response.headers["x-ms-request-id"]
 
@@ -262,9 +260,8 @@ def test_missing_and_malformed_authorization(emulator) -> None:  # type: ignore[
         missing = anonymous.get(f"/subscriptions/{SUBSCRIPTION}/resourceGroups?api-version=2021-04-01")
         assert missing.status_code == 401
         assert error_of(missing)["code"] == "AuthenticationFailed"
-        assert missing.headers["www-authenticate"].startswith(
-            'Bearer authorization_uri="https://login.windows.net/'
-        )
+        # The challenge points at the emulator's own Entra ID tenant.
+        assert missing.headers["www-authenticate"].startswith(f'Bearer authorization_uri="{emulator.url}/')
         malformed = anonymous.get(
             f"/subscriptions/{SUBSCRIPTION}/resourceGroups?api-version=2021-04-01",
             headers={"Authorization": "Basic dXNlcjpwYXNz"},
@@ -324,10 +321,7 @@ def test_system_data_tracks_creation_and_changes(http: httpx.Client, resource_gr
 def test_list_pages_follow_absolute_next_links(http: httpx.Client, resource_group: str) -> None:
     names = [unique("acct") for _ in range(5)]
     for name in names:
-        assert (
-            http.put(f"{account_path(resource_group, name)}?{DU}", json={"location": "westus2"}).status_code
-            == 201
-        )
+        assert http.put(f"{account_path(resource_group, name)}?{DU}", json={"location": "westus2"}).status_code == 201
     url = f"{arm_path(resource_group, 'accounts', namespace='Microsoft.DeviceUpdate')}?{DU}&$top=2"
     seen, pages = [], 0
     next_url: str | None = url

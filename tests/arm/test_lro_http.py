@@ -28,10 +28,7 @@ def new_group(http: httpx.Client) -> str:
 
 def new_workspace(http: httpx.Client, group: str) -> str:
     name = unique("ws")
-    assert (
-        http.put(f"{arm_path(group, 'workspaces', name)}?{HC}", json={"location": "eastus"}).status_code
-        == 201
-    )
+    assert http.put(f"{arm_path(group, 'workspaces', name)}?{HC}", json={"location": "eastus"}).status_code == 201
     return name
 
 
@@ -161,9 +158,7 @@ def test_dicom_delete_is_202_with_both_polling_urls(http: httpx.Client) -> None:
     assert http.get(deleted.headers["location"]).status_code == 204
     assert http.get(async_url).json()["status"] == "Succeeded"
     assert http.get(url).status_code == 404
-    assert http.get(f"{arm_path(group, 'workspaces', workspace, 'dicomservices')}?{HC}").json() == {
-        "value": []
-    }
+    assert http.get(f"{arm_path(group, 'workspaces', workspace, 'dicomservices')}?{HC}").json() == {"value": []}
 
 
 def test_workspace_put_is_synchronous_and_delete_is_an_lro(http: httpx.Client) -> None:
@@ -190,9 +185,7 @@ def test_account_writes_answer_201_and_delete_202(http: httpx.Client) -> None:
     assert created.status_code == 201
     assert created.json()["properties"]["provisioningState"] == "Accepted"
     status_url = httpx.URL(created.headers["azure-asyncoperation"])
-    assert status_url.path.startswith(
-        "/providers/Microsoft.DeviceUpdate/locations/WESTUS2/operationStatuses/"
-    )
+    assert status_url.path.startswith("/providers/Microsoft.DeviceUpdate/locations/WESTUS2/operationStatuses/")
     assert status_url.path.rsplit("/", 1)[1].startswith(created.headers["x-ms-request-id"] + "*")
     status = http.get(status_url).json()
     assert status["status"] == "Succeeded"
@@ -249,9 +242,7 @@ def test_in_flight_state_is_visible_and_conflicting_writes_get_409(slow_http: ht
     assert repeated.status_code == 201
     assert repeated.headers["azure-asyncoperation"] == created.headers["azure-asyncoperation"]
 
-    different = slow_http.put(
-        url, json={"location": "eastus", "properties": {"corsConfiguration": {"maxAge": 5}}}
-    )
+    different = slow_http.put(url, json={"location": "eastus", "properties": {"corsConfiguration": {"maxAge": 5}}})
     assert different.status_code == 409
     assert different.json()["error"]["code"] == "AnotherOperationInProgress"
     assert slow_http.delete(url).status_code == 409
@@ -303,9 +294,7 @@ def _watch(http: httpx.Client, status_url: str, resource_url: str) -> tuple[list
     while time.monotonic() < deadline:
         status = http.get(status_url).json()["status"]
         resource = http.get(resource_url)
-        state = (
-            resource.json()["properties"]["provisioningState"] if resource.status_code == 200 else "(gone)"
-        )
+        state = resource.json()["properties"]["provisioningState"] if resource.status_code == 200 else "(gone)"
         for seen, value in ((statuses, status), (states, state)):
             if not seen or seen[-1] != value:
                 seen.append(value)
@@ -325,9 +314,7 @@ def test_dicom_update_walks_accepted_updating_succeeded(stepping_http: httpx.Cli
         ["Creating", "Succeeded"],
     )
 
-    changed = stepping_http.put(
-        url, json={"location": "eastus", "properties": {"corsConfiguration": {"maxAge": 9}}}
-    )
+    changed = stepping_http.put(url, json={"location": "eastus", "properties": {"corsConfiguration": {"maxAge": 9}}})
     assert changed.status_code == 202
     assert _watch(stepping_http, changed.headers["azure-asyncoperation"], url) == (
         ["Requested", "Running", "Succeeded"],
@@ -353,9 +340,7 @@ def test_account_create_walks_accepted_creating_succeeded(stepping_http: httpx.C
 def test_deleting_the_group_cancels_operations_still_running_in_it(stepping_http: httpx.Client) -> None:
     group = new_group(stepping_http)
     created = stepping_http.put(account_url(group, unique("acct")), json={"location": "westus2"})
-    group_delete = stepping_http.delete(
-        f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{group}?api-version=2021-04-01"
-    )
+    group_delete = stepping_http.delete(f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{group}?api-version=2021-04-01")
     assert group_delete.status_code == 202
     deadline = time.monotonic() + 10
     while (status := stepping_http.get(created.headers["azure-asyncoperation"]).json())["status"] not in (

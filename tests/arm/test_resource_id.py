@@ -22,9 +22,9 @@ def test_fixed_segments_take_the_declared_casing_and_names_keep_theirs() -> None
         "/subscriptions/Sub/resourceGroups/Providers/providers/Microsoft.HealthcareApis/workspaces/WS/"
         "dicomservices/Dicom"
     )
-    assert canonical.canonicalize(
-        "/providers/microsoft.deviceupdate/Locations/westus2/operationstatuses/X"
-    ) == ("/providers/Microsoft.DeviceUpdate/locations/westus2/operationStatuses/X")
+    assert canonical.canonicalize("/providers/microsoft.deviceupdate/Locations/westus2/operationstatuses/X") == (
+        "/providers/Microsoft.DeviceUpdate/locations/westus2/operationStatuses/X"
+    )
     # A name that happens to equal a keyword is left alone: only key positions are rewritten.
     assert canonical.canonicalize("/subscriptions/s/resourceGroups/resourcegroups") == (
         "/subscriptions/s/resourceGroups/resourcegroups"

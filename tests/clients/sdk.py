@@ -45,9 +45,7 @@ class Recorder(SansIOHTTPPolicy):  # type: ignore[misc]
         self.calls: list[tuple[str, str, int]] = []
 
     def on_response(self, request: Any, response: Any) -> None:
-        self.calls.append(
-            (request.http_request.method, request.http_request.url, response.http_response.status_code)
-        )
+        self.calls.append((request.http_request.method, request.http_request.url, response.http_response.status_code))
 
     def methods_and_paths(self) -> list[tuple[str, str, int]]:
         return [(m, urlsplit(u).path, s) for m, u, s in self.calls]

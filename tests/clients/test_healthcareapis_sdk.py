@@ -54,9 +54,7 @@ def test_dicom_service_create_polls_the_async_operation_then_gets_the_resource(
     client.workspaces.begin_create_or_update(group, workspace, Workspace(location="eastus")).result()
     recorder.calls.clear()
 
-    poller = client.dicom_services.begin_create_or_update(
-        group, workspace, "dicom1", DicomService(location="eastus")
-    )
+    poller = client.dicom_services.begin_create_or_update(group, workspace, "dicom1", DicomService(location="eastus"))
     dicom = poller.result()
 
     assert dicom.provisioning_state == "Succeeded"
@@ -71,8 +69,7 @@ def test_dicom_service_create_polls_the_async_operation_then_gets_the_resource(
     resource_path = arm_path(group, "workspaces", workspace, "dicomservices", "dicom1")
     assert calls[0] == ("PUT", resource_path, 201)
     assert (
-        calls[1][0] == "GET"
-        and "/providers/Microsoft.HealthcareApis/locations/eastus/operationresults/" in calls[1][1]
+        calls[1][0] == "GET" and "/providers/Microsoft.HealthcareApis/locations/eastus/operationresults/" in calls[1][1]
     )
     # Azure-AsyncOperation mode ends with a GET of the resource itself.
     assert calls[-1] == ("GET", resource_path, 200)
@@ -82,12 +79,8 @@ def test_dicom_service_update_list_identity_and_delete(emulator: EmulatorProcess
     client = healthcare(emulator)
     workspace = unique("ws")
     client.workspaces.begin_create_or_update(group, workspace, Workspace(location="eastus")).result()
-    client.dicom_services.begin_create_or_update(
-        group, workspace, "one", DicomService(location="eastus")
-    ).result()
-    client.dicom_services.begin_create_or_update(
-        group, workspace, "two", DicomService(location="eastus")
-    ).result()
+    client.dicom_services.begin_create_or_update(group, workspace, "one", DicomService(location="eastus")).result()
+    client.dicom_services.begin_create_or_update(group, workspace, "two", DicomService(location="eastus")).result()
 
     assert sorted(d.name for d in client.dicom_services.list_by_workspace(group, workspace)) == ["one", "two"]
 
@@ -126,25 +119,19 @@ def test_workspace_with_services_cannot_be_deleted(emulator: EmulatorProcess, gr
     client = healthcare(emulator)
     workspace = unique("ws")
     client.workspaces.begin_create_or_update(group, workspace, Workspace(location="eastus")).result()
-    client.dicom_services.begin_create_or_update(
-        group, workspace, "dcm1", DicomService(location="eastus")
-    ).result()
+    client.dicom_services.begin_create_or_update(group, workspace, "dcm1", DicomService(location="eastus")).result()
     with pytest.raises(HttpResponseError) as raised:
         client.workspaces.begin_delete(group, workspace).result()
     assert raised.value.status_code == 409
     assert client.workspaces.get(group, workspace).properties.provisioning_state == "Succeeded"
 
 
-def test_unsupported_api_version_is_refused_with_the_supported_list(
-    emulator: EmulatorProcess, group: str
-) -> None:
+def test_unsupported_api_version_is_refused_with_the_supported_list(emulator: EmulatorProcess, group: str) -> None:
     from azure.mgmt.healthcareapis import HealthcareApisManagementClient
     from conftest import StaticCredential
     from sdk import client_options
 
-    default_version = HealthcareApisManagementClient(
-        StaticCredential(), SUBSCRIPTION, **client_options(emulator)
-    )
+    default_version = HealthcareApisManagementClient(StaticCredential(), SUBSCRIPTION, **client_options(emulator))
     with pytest.raises(HttpResponseError) as raised:
         default_version.workspaces.get(group, "anything")
     assert raised.value.status_code == 400

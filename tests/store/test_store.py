@@ -80,9 +80,7 @@ def test_pages_keep_insertion_order_and_replacement_keeps_position(store: SqlSto
             tx.put_resource(_resource(f"/rg/{name}"))
         tx.put_resource(_resource("/rg/one").evolve(etag='"changed"'))
         first = tx.list_resources(type_key="ns/things", subscription_key="s", limit=2)
-        second = tx.list_resources(
-            type_key="ns/things", subscription_key="s", after_seq=first.last_seq, limit=2
-        )
+        second = tx.list_resources(type_key="ns/things", subscription_key="s", after_seq=first.last_seq, limit=2)
     assert [r.key for r in first.records] == ["/rg/one", "/rg/two"] and first.more
     assert first.records[0].etag == '"changed"'
     assert [r.key for r in second.records] == ["/rg/three"] and not second.more

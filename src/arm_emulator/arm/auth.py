@@ -1,48 +1,111 @@
-"""Who is calling: the bearer-token check and the caller recorded in systemData."""
+"""Who is calling: the bearer-token check (per auth mode) and the caller recorded in systemData."""
 
 from __future__ import annotations
 
 import base64
 import json
+from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
+from ..identity.tokens import TokenProblem, TokenService
 from .errors import ArmError
 
-_AUTH_CHALLENGE = (
-    'Bearer authorization_uri="https://login.windows.net/{tenant}", error="invalid_token", '
-    'error_description="{description}"'
+# The audiences real ARM accepts; the emulator's own URLs are accepted besides these.
+PUBLIC_ARM_AUDIENCES = (
+    "https://management.core.windows.net/",
+    "https://management.core.windows.net",
+    "https://management.azure.com/",
+    "https://management.azure.com",
 )
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
 
 
-def check_bearer(authorization: str | None, tenant_id: str) -> None:
-    """For now any bearer token is accepted; only a missing or malformed header is refused."""
-    if authorization is None:
-        raise ArmError(
-            401,
-            "AuthenticationFailed",
-            "Authentication failed. The 'Authorization' header is missing.",
-            headers={
-                "WWW-Authenticate": _AUTH_CHALLENGE.format(
-                    tenant=tenant_id,
-                    description="The authentication failed because of missing 'Authorization' header.",
-                )
-            },
-            gateway=True,
+class Authenticator:
+    """`off`: no header needed; `lenient`: any bearer token; `strict`: a current token this emulator
+    signed, for one of ARM's audiences. Failures answer 401 with ARM's codes and a challenge
+    pointing at the emulator's own tenant."""
+
+    def __init__(
+        self, mode: str, tokens: TokenService, tenant_id: str, public_url: str | None, hostnames: list[str]
+    ) -> None:
+        self.mode = mode
+        self.tokens = tokens
+        self.tenant_id = tenant_id
+        self.hosts = {*LOCAL_HOSTS, *hostnames}
+        if public_url:
+            self.hosts.add(urlsplit(public_url).hostname or "")
+
+    def check(self, authorization: str | None, base: str) -> None:
+        if self.mode == "off":
+            return
+        if authorization is None:
+            raise self._failure(
+                base,
+                "AuthenticationFailed",
+                "Authentication failed. The 'Authorization' header is missing.",
+                "The authentication failed because of missing 'Authorization' header.",
+            )
+        scheme, _, token = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise self._failure(
+                base,
+                "AuthenticationFailed",
+                "Authentication failed. The 'Authorization' header is provided in an invalid format.",
+                "The authentication failed because of invalid 'Authorization' header.",
+            )
+        if self.mode == "strict":
+            self._verify(token.strip(), base)
+
+    def _verify(self, token: str, base: str) -> None:
+        own_hosts = self.hosts | {urlsplit(base).hostname or ""}
+
+        def allowed(audience: str) -> bool:
+            if audience in PUBLIC_ARM_AUDIENCES:
+                return True
+            url = urlsplit(audience)
+            return url.scheme in ("https", "http") and url.hostname in own_hosts and url.path in ("", "/")
+
+        try:
+            self.tokens.verify(token, allowed)
+        except TokenProblem as problem:
+            if problem.kind == "expired":
+                expiry = _utc(problem.claims.get("exp"))
+                now = _utc(self.tokens.clock.now())
+                raise self._failure(
+                    base,
+                    "ExpiredAuthenticationToken",
+                    f"The access token expiry UTC time '{expiry}' is earlier than current UTC time '{now}'.",
+                    "The access token has expired.",
+                ) from None
+            if problem.kind == "audience":
+                accepted = ",".join(f"'{a}'" for a in (f"{base}/", base, *PUBLIC_ARM_AUDIENCES))
+                raise self._failure(
+                    base,
+                    "InvalidAuthenticationTokenAudience",
+                    f"The access token has been obtained for wrong audience or resource '{problem.detail}'. "
+                    f"It should exactly match with one of the allowed audiences {accepted}.",
+                    "The access token has been obtained for wrong audience.",
+                ) from None
+            raise self._failure(
+                base,
+                "InvalidAuthenticationToken",
+                "The access token is invalid.",
+                "The access token is invalid.",
+            ) from None
+
+    def _failure(self, base: str, code: str, message: str, description: str) -> ArmError:
+        challenge = (
+            f'Bearer authorization_uri="{base}/{self.tenant_id}", error="invalid_token", '
+            f'error_description="{description}"'
         )
-    scheme, _, token = authorization.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise ArmError(
-            401,
-            "AuthenticationFailed",
-            "Authentication failed. The 'Authorization' header is provided in an invalid format.",
-            headers={
-                "WWW-Authenticate": _AUTH_CHALLENGE.format(
-                    tenant=tenant_id,
-                    description="The authentication failed because of invalid 'Authorization' header.",
-                )
-            },
-            gateway=True,
-        )
+        return ArmError(401, code, message, headers={"WWW-Authenticate": challenge}, gateway=True)
+
+
+def _utc(epoch: Any) -> str:
+    if not isinstance(epoch, int | float):
+        return "unknown"
+    return datetime.fromtimestamp(epoch, UTC).strftime("%m/%d/%Y %H:%M:%S")
 
 
 def _jwt_claims(token: str) -> dict[str, Any]:

@@ -35,9 +35,7 @@ def check_write(current_etag: str | None, if_match: str | None, if_none_match: s
             + ("the resource does not exist." if current_etag is None else "the ETag does not match.")
         )
     if if_none_match is not None and current_etag is not None and _matches(if_none_match, current_etag):
-        raise precondition_failed(
-            "The specified precondition 'If-None-Match' failed: the resource already exists."
-        )
+        raise precondition_failed("The specified precondition 'If-None-Match' failed: the resource already exists.")
 
 
 def check_existing(current_etag: str, if_match: str | None) -> None:

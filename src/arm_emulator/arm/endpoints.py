@@ -12,7 +12,9 @@ from starlette.responses import Response
 Handler = Callable[[Request, dict[str, str]], Awaitable[Response]]
 
 
-def endpoint(handler: Handler, path_params: Sequence[str]) -> Callable[..., Awaitable[Response]]:
+def endpoint(
+    handler: Handler, path_params: Sequence[str], *, api_version: bool = True
+) -> Callable[..., Awaitable[Response]]:
     names = tuple(path_params)
 
     async def call(request: Request, **kwargs: str) -> Response:
@@ -22,17 +24,17 @@ def endpoint(handler: Handler, path_params: Sequence[str]) -> Callable[..., Awai
     # api-version is declared optional so a missing one reaches our own ARM error, not a 422.
     parameters = [inspect.Parameter("request", inspect.Parameter.KEYWORD_ONLY, annotation=Request)]
     parameters += [
-        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=str, default=Path())
-        for name in names
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=str, default=Path()) for name in names
     ]
-    parameters.append(
-        inspect.Parameter(
-            "api_version",
-            inspect.Parameter.KEYWORD_ONLY,
-            annotation=str | None,
-            default=Query(None, alias="api-version"),
+    if api_version:
+        parameters.append(
+            inspect.Parameter(
+                "api_version",
+                inspect.Parameter.KEYWORD_ONLY,
+                annotation=str | None,
+                default=Query(None, alias="api-version"),
+            )
         )
-    )
     call.__signature__ = inspect.Signature(parameters, return_annotation=Response)  # type: ignore[attr-defined]
     call.__name__ = getattr(handler, "__name__", "endpoint")
     return call

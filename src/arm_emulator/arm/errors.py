@@ -86,9 +86,7 @@ def invalid_api_version(api_version: str, supported: Iterable[str]) -> ArmError:
 
 
 def invalid_resource_namespace(namespace: str) -> ArmError:
-    return ArmError(
-        400, "InvalidResourceNamespace", f"The resource namespace '{namespace}' is invalid.", gateway=True
-    )
+    return ArmError(400, "InvalidResourceNamespace", f"The resource namespace '{namespace}' is invalid.", gateway=True)
 
 
 def invalid_resource_type(type_name: str, namespace: str, api_version: str | None) -> ArmError:
@@ -204,17 +202,14 @@ def subscription_not_found(subscription_id: str) -> ArmError:
 
 
 def resource_group_not_found(name: str) -> ArmError:
-    return ArmError(
-        404, "ResourceGroupNotFound", f"Resource group '{name}' could not be found.", gateway=True
-    )
+    return ArmError(404, "ResourceGroupNotFound", f"Resource group '{name}' could not be found.", gateway=True)
 
 
 def resource_not_found(type_path: str, resource_group: str) -> ArmError:
     return ArmError(
         404,
         "ResourceNotFound",
-        f"The Resource '{type_path}' under resource group '{resource_group}' was not found. "
-        f"{ARM_NOT_FOUND_FIX}",
+        f"The Resource '{type_path}' under resource group '{resource_group}' was not found. {ARM_NOT_FOUND_FIX}",
         gateway=True,
     )
 

@@ -10,15 +10,24 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import errors
-from .auth import check_bearer
+from .auth import Authenticator
 from .error_handlers import render
 from .errors import ArmError
 from .registry import Registry
 from .resource_id import PathCanonicalizer
 
 MAX_REQUEST_BYTES = 4 * 1024 * 1024
-# Paths that are not ARM: no token needed (health, docs, and later the cloud metadata).
-OPEN_PREFIXES = ("/_emulator", "/docs", "/redoc", "/openapi.json", "/metadata")
+# Paths that are not ARM and need no token: the emulator's own, cloud metadata, and Entra ID's
+# (`/{tenant}/oauth2/...`, `/{tenant}/v2.0/...`, `/{tenant}/discovery/...`).
+OPEN_PREFIXES = ("/_emulator", "/metadata")
+ENTRA_SEGMENTS = frozenset({"oauth2", "v2.0", "discovery", ".well-known"})
+
+
+def needs_token(path: str) -> bool:
+    if path.startswith(OPEN_PREFIXES):
+        return False
+    segments = path.split("/", 3)
+    return not (len(segments) > 2 and segments[2] in ENTRA_SEGMENTS)
 
 
 class ArmMiddleware:
@@ -28,12 +37,14 @@ class ArmMiddleware:
         *,
         registry: Registry,
         canonicalizer: PathCanonicalizer,
-        tenant_id: str,
+        authenticator: Authenticator,
+        public_url: str | None,
     ) -> None:
         self.app = app
         self.registry = registry
         self.canonicalizer = canonicalizer
-        self.tenant_id = tenant_id
+        self.authenticator = authenticator
+        self.public_url = public_url
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -52,8 +63,9 @@ class ArmMiddleware:
         scope["path"] = self.canonicalizer.canonicalize(scope["path"])
         try:
             self._check_length(headers)
-            if not scope["path"].startswith(OPEN_PREFIXES):
-                check_bearer(headers.get("authorization"), self.tenant_id)
+            if needs_token(scope["path"]):
+                base = self.public_url or f"{scope.get('scheme', 'https')}://{headers.get('host', 'localhost')}"
+                self.authenticator.check(headers.get("authorization"), base)
         except ArmError as error:
             await render(error, scope["path"], self.registry)(scope, receive, send_with_headers)
             return

@@ -42,9 +42,7 @@ def operation_response(
     runtime = runtime_of(request)
     if as_location:
         if not op.done:
-            return empty_response(
-                202, {"Location": str(request.url), "Retry-After": retry_after(runtime, op.due_at)}
-            )
+            return empty_response(202, {"Location": str(request.url), "Retry-After": retry_after(runtime, op.due_at)})
         if op.status != "Succeeded":
             error = op.error or {"code": op.status, "message": f"The operation ended {op.status}."}
             return error_response(errors.ArmError(400, error["code"], error.get("message", "")))

@@ -108,9 +108,8 @@ def _apply(runtime: Runtime, tx: StoreTransaction, op: OperationRecord, now: flo
         found = runtime.registry.resource_type(resource.type_key)
         if found is not None:
             _, resource_type = found
-            ctx = ResourceContext(
-                parse_resource_id(resource.id), op.api_version, runtime.settings.tenant_id, body
-            )
+            rid = parse_resource_id(resource.id)
+            ctx = ResourceContext(rid, op.api_version, runtime.tenant_of(rid.subscription_id), body)
             body = resource_type.on_provisioned(ctx, body)
     tx.put_resource(
         resource.evolve(

@@ -6,7 +6,6 @@ in it, as a long-running operation polled through `Location`.
 
 from __future__ import annotations
 
-import re
 import secrets
 from typing import Any
 
@@ -16,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from . import errors
+from .api_versions import require_dated_api_version
 from .bodies import blank, check_tags, parse_json_object, validate
 from .endpoints import endpoint
 from .operation_routes import operation_response
@@ -45,7 +45,6 @@ KNOWN_API_VERSIONS = (
     "2024-11-01",
     "2025-04-01",
 )
-_API_VERSION = re.compile(r"^(\d{4}-\d{2}-\d{2})(-preview)?$")
 _GROUP = "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}"
 
 DELETE_PROFILE = LroProfile(
@@ -84,13 +83,7 @@ OPERATION_RESULTS = OperationStatusEndpoint(
 
 
 def _api_version(request: Request) -> str:
-    value = request.query_params.get("api-version")
-    if not value:
-        raise errors.missing_api_version()
-    match = _API_VERSION.match(value)
-    if not match or match.group(1) < KNOWN_API_VERSIONS[0]:
-        raise errors.invalid_api_version(value, KNOWN_API_VERSIONS)
-    return value
+    return require_dated_api_version(request, KNOWN_API_VERSIONS)
 
 
 def _render(record: Any) -> dict[str, Any]:

@@ -90,9 +90,7 @@ class ResourceRoutes:
                 "List",
             )
 
-    def _add(
-        self, router: APIRouter, method: str, path: str, params: list[str], handler: Any, verb: str
-    ) -> None:
+    def _add(self, router: APIRouter, method: str, path: str, params: list[str], handler: Any, verb: str) -> None:
         router.add_api_route(
             path,
             endpoint(handler, params),
@@ -118,15 +116,11 @@ class ResourceRoutes:
     def _resource_id(self, params: dict[str, str]) -> ResourceId:
         names = (params[p] for p in self.rt.name_parameters)
         types = tuple(zip(self.rt.type_segments, names, strict=True))
-        return ResourceId(
-            params["subscriptionId"], params["resourceGroupName"], self.provider.namespace, types
-        )
+        return ResourceId(params["subscriptionId"], params["resourceGroupName"], self.provider.namespace, types)
 
     def _require_scope(self, runtime: Runtime, rid: ResourceId, *, location: str | None = None) -> None:
         with runtime.store.transaction() as tx:
-            require_resource_group(
-                runtime, tx, rid.subscription_id, rid.resource_group, location_if_created=location
-            )
+            require_resource_group(runtime, tx, rid.subscription_id, rid.resource_group, location_if_created=location)
             parent = rid.parent
             if parent is not None and tx.get_resource(parent.key) is None:
                 raise errors.parent_resource_not_found(parent.id)
@@ -164,15 +158,13 @@ class ResourceRoutes:
         if existing is not None:
             properties["provisioningState"] = existing.provisioning_state
         ctx = ResourceContext(
-            rid, api_version, runtime.settings.tenant_id, existing.body if existing else None
+            rid, api_version, runtime.tenant_of(rid.subscription_id), existing.body if existing else None
         )
         body = self.rt.prepare(ctx, body)
         return shape(models.response, body)
 
     @staticmethod
-    def _system_data(
-        request: Request, now: str, existing: ResourceRecord | None, *, modified: bool
-    ) -> dict[str, Any]:
+    def _system_data(request: Request, now: str, existing: ResourceRecord | None, *, modified: bool) -> dict[str, Any]:
         who, kind = caller(request.headers.get("authorization"))
         data = dict(existing.body.get("systemData") or {}) if existing else {}
         if existing is None:
@@ -196,7 +188,7 @@ class ResourceRoutes:
         now = runtime.clock.now()
         body["systemData"] = self._system_data(request, iso8601(now), existing, modified=True)
         ctx = ResourceContext(
-            rid, api_version, runtime.settings.tenant_id, existing.body if existing else None
+            rid, api_version, runtime.tenant_of(rid.subscription_id), existing.body if existing else None
         )
         record = ResourceRecord(
             key=rid.key,
@@ -217,9 +209,7 @@ class ResourceRoutes:
                 body["properties"]["provisioningState"] = "Succeeded"
                 record = record.evolve(body=self.rt.on_provisioned(ctx, body))
             else:
-                op = self._start_operation(
-                    runtime, tx, request, rid, body, kind, api_version, profile, target_digest
-                )
+                op = self._start_operation(runtime, tx, request, rid, body, kind, api_version, profile, target_digest)
                 state = profile.steps[0].provisioning_state
                 body["properties"]["provisioningState"] = state
                 record = record.evolve(provisioning_state=state, operation_id=op.id, due_at=op.due_at)
@@ -344,14 +334,10 @@ class ResourceRoutes:
                 request_digest,
             )
         unchanged = self.rt.lifecycle.unchanged
-        nothing_changed = (
-            body.get("tags") == existing.body.get("tags") and existing.provisioning_state == "Succeeded"
-        )
+        nothing_changed = body.get("tags") == existing.body.get("tags") and existing.provisioning_state == "Succeeded"
         if nothing_changed and unchanged.synchronous:
             # No write at all: same ETag, same systemData.
-            return json_response(
-                self._render(existing), unchanged.status_code, self._record_headers(runtime, existing)
-            )
+            return json_response(self._render(existing), unchanged.status_code, self._record_headers(runtime, existing))
         return self._write(
             runtime,
             request,
@@ -389,9 +375,7 @@ class ResourceRoutes:
             raise errors.method_not_allowed("PATCH", request.url.path)
         raw_body = await request.body()
         rid = self._resource_id(params)
-        patch = validate(
-            models.patch, parse_json_object(raw_body, request.headers.get("content-type")), patch=True
-        )
+        patch = validate(models.patch, parse_json_object(raw_body, request.headers.get("content-type")), patch=True)
         check_tags(patch.get("tags"))
         self._require_scope(runtime, rid)
         existing = fresh_resource(runtime, rid.key)
@@ -445,9 +429,7 @@ class ResourceRoutes:
             if profile.synchronous:
                 tx.delete_tree(rid.key, now=now, cancel_error=canceled_by_delete(rid.id))
                 return empty_response(200)
-            op = self._start_operation(
-                runtime, tx, request, rid, existing.body, "delete", api_version, profile
-            )
+            op = self._start_operation(runtime, tx, request, rid, existing.body, "delete", api_version, profile)
             body = copy.deepcopy(existing.body)
             state = profile.steps[0].provisioning_state
             body.setdefault("properties", {})["provisioningState"] = state

@@ -32,7 +32,7 @@ def require_subscription(runtime: Runtime, tx: StoreTransaction, subscription_id
         raise subscription_not_found(subscription_id)
     record = SubscriptionRecord(
         subscription_id=subscription_id,
-        tenant_id=runtime.settings.tenant_id,
+        tenant_id=runtime.tenant_of(subscription_id),
         display_name=f"Emulated subscription {subscription_id[:8]}",
         state="Enabled",
     )

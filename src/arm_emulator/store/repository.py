@@ -163,6 +163,10 @@ class StoreTransaction:
             return None
         return SubscriptionRecord(row.subscription_id, row.tenant_id, row.display_name, row.state)
 
+    def list_subscriptions(self) -> list[SubscriptionRecord]:
+        rows = self._c.execute(select(subscriptions).order_by(subscriptions.c.created_at)).all()
+        return [SubscriptionRecord(r.subscription_id, r.tenant_id, r.display_name, r.state) for r in rows]
+
     def add_subscription(self, record: SubscriptionRecord, now: float) -> None:
         self._c.execute(
             insert(subscriptions).values(
@@ -192,9 +196,7 @@ class StoreTransaction:
         """Delete a resource and everything nested below it (children, or a group's resources);
         operations still running on what was below end `Canceled` with `cancel_error`."""
         result = self._c.execute(
-            delete(resources).where(
-                (resources.c.key == key) | resources.c.key.startswith(key + "/", autoescape=True)
-            )
+            delete(resources).where((resources.c.key == key) | resources.c.key.startswith(key + "/", autoescape=True))
         )
         self._c.execute(
             update(operations)

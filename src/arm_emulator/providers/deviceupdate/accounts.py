@@ -18,8 +18,7 @@ from . import models_2023_07_01 as v2023_07_01
 
 ACCOUNT_NAME = NameRule(
     r"(?=.{3,24}$)[A-Za-z0-9]+(-[A-Za-z0-9]+)*",
-    "The name must be 3 to 24 characters long and contain only letters, digits and single hyphens "
-    "between them.",
+    "The name must be 3 to 24 characters long and contain only letters, digits and single hyphens between them.",
 )
 
 
@@ -49,9 +48,7 @@ ACCOUNTS = ResourceType(
         )
     },
     lifecycle=Lifecycle(
-        create=LroProfile(
-            status_code=201, steps=(LroStep("Accepted", "Accepted"), LroStep("Creating", "Creating"))
-        ),
+        create=LroProfile(status_code=201, steps=(LroStep("Accepted", "Accepted"), LroStep("Creating", "Creating"))),
         replace=_ACCEPTED,
         unchanged=_ACCEPTED,
         patch=_ACCEPTED,

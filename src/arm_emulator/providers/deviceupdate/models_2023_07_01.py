@@ -30,8 +30,7 @@ class Location(BaseModel):
     )
     name: str | None = None
     role: Annotated[
-        Literal['Primary', 'Failover'] | None,
-        Field(description='Whether the location is primary or failover'),
+        Literal['Primary', 'Failover'] | None, Field(description='Whether the location is primary or failover')
     ] = 'Primary'
 
 
@@ -42,9 +41,7 @@ class TagUpdate(BaseModel):
 
     tags: Annotated[
         dict[str, str] | None,
-        Field(
-            description='List of key value pairs that describe the resource. This will overwrite the existing tags.'
-        ),
+        Field(description='List of key value pairs that describe the resource. This will overwrite the existing tags.'),
     ] = None
 
 
@@ -73,9 +70,7 @@ class UserAssignedIdentityResponse(BaseModel):
     User assigned identity properties
     """
 
-    principalId: Annotated[UUID | None, Field(description='The principal ID of the assigned identity.')] = (
-        None
-    )
+    principalId: Annotated[UUID | None, Field(description='The principal ID of the assigned identity.')] = None
     clientId: Annotated[UUID | None, Field(description='The client ID of the assigned identity.')] = None
 
 
@@ -113,18 +108,14 @@ class OperationStatusResultRequest(BaseModel):
     ] = None
     startTime: Annotated[AwareDatetime | None, Field(description='The start time of the operation.')] = None
     endTime: Annotated[AwareDatetime | None, Field(description='The end time of the operation.')] = None
-    operations: Annotated[
-        list[OperationStatusResultRequest] | None, Field(description='The operations list.')
-    ] = None
+    operations: Annotated[list[OperationStatusResultRequest] | None, Field(description='The operations list.')] = None
     properties: Annotated[
         dict[str, Any] | None,
         Field(
             description='Operation-specific properties. ProviderHub returns `null` here on terminal states. (Not part of common-types v5; added.)'
         ),
     ] = None
-    error: Annotated[
-        ErrorDetailRequest | None, Field(description='If present, details of the operation error.')
-    ] = None
+    error: Annotated[ErrorDetailRequest | None, Field(description='If present, details of the operation error.')] = None
 
 
 class PrivateLinkServiceConnectionState(BaseModel):
@@ -138,9 +129,7 @@ class PrivateLinkServiceConnectionState(BaseModel):
             description='Indicates whether the connection has been Approved/Rejected/Removed by the owner of the service.'
         ),
     ] = None
-    description: Annotated[
-        str | None, Field(description='The reason for approval/rejection of the connection.')
-    ] = None
+    description: Annotated[str | None, Field(description='The reason for approval/rejection of the connection.')] = None
     actionsRequired: Annotated[
         str | None,
         Field(
@@ -207,12 +196,8 @@ class SystemData(BaseModel):
         Literal['User', 'Application', 'ManagedIdentity', 'Key'] | None,
         Field(description='The type of identity that created the resource.'),
     ] = None
-    createdAt: Annotated[
-        AwareDatetime | None, Field(description='The timestamp of resource creation (UTC).')
-    ] = None
-    lastModifiedBy: Annotated[
-        str | None, Field(description='The identity that last modified the resource.')
-    ] = None
+    createdAt: Annotated[AwareDatetime | None, Field(description='The timestamp of resource creation (UTC).')] = None
+    lastModifiedBy: Annotated[str | None, Field(description='The identity that last modified the resource.')] = None
     lastModifiedByType: Annotated[
         Literal['User', 'Application', 'ManagedIdentity', 'Key'] | None,
         Field(description='The type of identity that last modified the resource.'),
@@ -253,9 +238,7 @@ class OperationStatusResultResponse(BaseModel):
     name: Annotated[str | None, Field(description='Name of the async operation.')] = None
     resourceId: Annotated[
         str | None,
-        Field(
-            description='Fully qualified ID of the resource against which the original async operation was started.'
-        ),
+        Field(description='Fully qualified ID of the resource against which the original async operation was started.'),
     ] = None
     status: Annotated[str, Field(description='Operation status.')]
     percentComplete: Annotated[
@@ -263,18 +246,16 @@ class OperationStatusResultResponse(BaseModel):
     ] = None
     startTime: Annotated[AwareDatetime | None, Field(description='The start time of the operation.')] = None
     endTime: Annotated[AwareDatetime | None, Field(description='The end time of the operation.')] = None
-    operations: Annotated[
-        list[OperationStatusResultResponse] | None, Field(description='The operations list.')
-    ] = None
+    operations: Annotated[list[OperationStatusResultResponse] | None, Field(description='The operations list.')] = None
     properties: Annotated[
         dict[str, Any] | None,
         Field(
             description='Operation-specific properties. ProviderHub returns `null` here on terminal states. (Not part of common-types v5; added.)'
         ),
     ] = None
-    error: Annotated[
-        ErrorDetailResponse | None, Field(description='If present, details of the operation error.')
-    ] = None
+    error: Annotated[ErrorDetailResponse | None, Field(description='If present, details of the operation error.')] = (
+        None
+    )
 
 
 class AccountUpdateRequest(BaseModel):
@@ -284,9 +265,7 @@ class AccountUpdateRequest(BaseModel):
 
     tags: Annotated[
         dict[str, str] | None,
-        Field(
-            description='List of key value pairs that describe the resource. This will overwrite the existing tags.'
-        ),
+        Field(description='List of key value pairs that describe the resource. This will overwrite the existing tags.'),
     ] = None
     identity: Annotated[
         ManagedServiceIdentityRequest | None, Field(description='The type of identity used for the resource.')
@@ -301,13 +280,10 @@ class AccountUpdateResponse(BaseModel):
 
     tags: Annotated[
         dict[str, str] | None,
-        Field(
-            description='List of key value pairs that describe the resource. This will overwrite the existing tags.'
-        ),
+        Field(description='List of key value pairs that describe the resource. This will overwrite the existing tags.'),
     ] = None
     identity: Annotated[
-        ManagedServiceIdentityResponse | None,
-        Field(description='The type of identity used for the resource.'),
+        ManagedServiceIdentityResponse | None, Field(description='The type of identity used for the resource.')
     ] = None
     location: Annotated[str | None, Field(description='The geo-location where the resource lives')] = None
 
@@ -363,9 +339,7 @@ class PrivateEndpointConnectionRequest(BaseModel):
     The Private Endpoint Connection resource.
     """
 
-    properties: Annotated[
-        PrivateEndpointConnectionPropertiesRequest, Field(description='Resource properties.')
-    ]
+    properties: Annotated[PrivateEndpointConnectionPropertiesRequest, Field(description='Resource properties.')]
 
 
 class PrivateEndpointConnectionResponse(BaseModel):
@@ -390,9 +364,7 @@ class PrivateEndpointConnectionResponse(BaseModel):
         SystemData | None,
         Field(description='Azure Resource Manager metadata containing createdBy and modifiedBy information.'),
     ] = None
-    properties: Annotated[
-        PrivateEndpointConnectionPropertiesResponse, Field(description='Resource properties.')
-    ]
+    properties: Annotated[PrivateEndpointConnectionPropertiesResponse, Field(description='Resource properties.')]
 
 
 class AccountPropertiesRequest(BaseModel):
@@ -433,8 +405,7 @@ class AccountPropertiesResponse(BaseModel):
     sku: Annotated[Literal['Free', 'Standard'] | None, Field(description='Device Update Sku')] = 'Standard'
     encryption: Annotated[Encryption | None, Field(description='CMK encryption at rest properties')] = None
     locations: Annotated[
-        list[Location] | None,
-        Field(description='Device Update account primary and failover location details'),
+        list[Location] | None, Field(description='Device Update account primary and failover location details')
     ] = None
 
 
@@ -445,9 +416,9 @@ class AccountRequest(BaseModel):
 
     tags: Annotated[dict[str, str] | None, Field(description='Resource tags.')] = None
     location: Annotated[str, Field(description='The geo-location where the resource lives')]
-    properties: Annotated[
-        AccountPropertiesRequest | None, Field(description='Device Update account properties.')
-    ] = None
+    properties: Annotated[AccountPropertiesRequest | None, Field(description='Device Update account properties.')] = (
+        None
+    )
     identity: Annotated[
         ManagedServiceIdentityRequest | None, Field(description='The type of identity used for the resource.')
     ] = None
@@ -477,12 +448,11 @@ class AccountResponse(BaseModel):
     ] = None
     tags: Annotated[dict[str, str] | None, Field(description='Resource tags.')] = None
     location: Annotated[str, Field(description='The geo-location where the resource lives')]
-    properties: Annotated[
-        AccountPropertiesResponse | None, Field(description='Device Update account properties.')
-    ] = None
+    properties: Annotated[AccountPropertiesResponse | None, Field(description='Device Update account properties.')] = (
+        None
+    )
     identity: Annotated[
-        ManagedServiceIdentityResponse | None,
-        Field(description='The type of identity used for the resource.'),
+        ManagedServiceIdentityResponse | None, Field(description='The type of identity used for the resource.')
     ] = None
 
 
@@ -491,9 +461,7 @@ class AccountListRequest(BaseModel):
     List of Accounts.
     """
 
-    nextLink: Annotated[
-        str | None, Field(description='The link used to get the next page of Accounts list.')
-    ] = None
+    nextLink: Annotated[str | None, Field(description='The link used to get the next page of Accounts list.')] = None
     value: Annotated[list[AccountRequest] | None, Field(description='List of Accounts.')] = None
 
 
@@ -502,9 +470,7 @@ class AccountListResponse(BaseModel):
     List of Accounts.
     """
 
-    nextLink: Annotated[
-        str | None, Field(description='The link used to get the next page of Accounts list.')
-    ] = None
+    nextLink: Annotated[str | None, Field(description='The link used to get the next page of Accounts list.')] = None
     value: Annotated[list[AccountResponse] | None, Field(description='List of Accounts.')] = None
 
 

@@ -28,12 +28,8 @@ class SystemData(BaseModel):
         Literal['User', 'Application', 'ManagedIdentity', 'Key'] | None,
         Field(description='The type of identity that created the resource.'),
     ] = None
-    createdAt: Annotated[
-        AwareDatetime | None, Field(description='The timestamp of resource creation (UTC).')
-    ] = None
-    lastModifiedBy: Annotated[
-        str | None, Field(description='The identity that last modified the resource.')
-    ] = None
+    createdAt: Annotated[AwareDatetime | None, Field(description='The timestamp of resource creation (UTC).')] = None
+    lastModifiedBy: Annotated[str | None, Field(description='The identity that last modified the resource.')] = None
     lastModifiedByType: Annotated[
         Literal['User', 'Application', 'ManagedIdentity', 'Key'] | None,
         Field(description='The type of identity that last modified the resource.'),
@@ -54,9 +50,7 @@ class UserAssignedIdentityResponse(BaseModel):
     User assigned identity properties
     """
 
-    principalId: Annotated[UUID | None, Field(description='The principal ID of the assigned identity.')] = (
-        None
-    )
+    principalId: Annotated[UUID | None, Field(description='The principal ID of the assigned identity.')] = None
     clientId: Annotated[UUID | None, Field(description='The client ID of the assigned identity.')] = None
 
 
@@ -198,9 +192,7 @@ class PrivateLinkServiceConnectionState(BaseModel):
             description='Indicates whether the connection has been Approved/Rejected/Removed by the owner of the service.'
         ),
     ] = None
-    description: Annotated[
-        str | None, Field(description='The reason for approval/rejection of the connection.')
-    ] = None
+    description: Annotated[str | None, Field(description='The reason for approval/rejection of the connection.')] = None
     actionsRequired: Annotated[
         str | None,
         Field(
@@ -216,9 +208,7 @@ class WorkspaceRequest(BaseModel):
 
     etag: Annotated[
         str | None,
-        Field(
-            description='An etag associated with the resource, used for optimistic concurrency when editing it.'
-        ),
+        Field(description='An etag associated with the resource, used for optimistic concurrency when editing it.'),
     ] = None
     location: Annotated[str | None, Field(description='The resource location.')] = None
     tags: Annotated[dict[str, str] | None, Field(description='Resource tags.')] = None
@@ -246,9 +236,7 @@ class CorsConfiguration(BaseModel):
     ] = None
     headers: Annotated[list[str] | None, Field(description='The headers to be allowed via CORS.')] = None
     methods: Annotated[list[str] | None, Field(description='The methods to be allowed via CORS.')] = None
-    maxAge: Annotated[
-        int | None, Field(description='The max age to be allowed via CORS.', ge=0, le=99999)
-    ] = None
+    maxAge: Annotated[int | None, Field(description='The max age to be allowed via CORS.', ge=0, le=99999)] = None
     allowCredentials: Annotated[bool | None, Field(description='If credentials are allowed via CORS.')] = None
 
 
@@ -260,9 +248,7 @@ class DicomServicePatchResourceRequest(BaseModel):
     tags: Annotated[dict[str, str] | None, Field(description='Resource tags.')] = None
     identity: Annotated[
         IdentityRequest | None,
-        Field(
-            description='Setting indicating whether the service has a managed identity associated with it.'
-        ),
+        Field(description='Setting indicating whether the service has a managed identity associated with it.'),
     ] = None
 
 
@@ -274,9 +260,7 @@ class DicomServicePatchResourceResponse(BaseModel):
     tags: Annotated[dict[str, str] | None, Field(description='Resource tags.')] = None
     identity: Annotated[
         IdentityResponse | None,
-        Field(
-            description='Setting indicating whether the service has a managed identity associated with it.'
-        ),
+        Field(description='Setting indicating whether the service has a managed identity associated with it.'),
     ] = None
 
 
@@ -365,9 +349,9 @@ class DicomServicePropertiesRequest(BaseModel):
         DicomServiceAuthenticationConfigurationRequest | None,
         Field(description='Dicom Service authentication configuration.'),
     ] = None
-    corsConfiguration: Annotated[
-        CorsConfiguration | None, Field(description='Dicom Service Cors configuration.')
-    ] = None
+    corsConfiguration: Annotated[CorsConfiguration | None, Field(description='Dicom Service Cors configuration.')] = (
+        None
+    )
 
 
 class PrivateEndpointConnectionRequest(BaseModel):
@@ -431,21 +415,17 @@ class DicomServiceRequest(BaseModel):
 
     etag: Annotated[
         str | None,
-        Field(
-            description='An etag associated with the resource, used for optimistic concurrency when editing it.'
-        ),
+        Field(description='An etag associated with the resource, used for optimistic concurrency when editing it.'),
     ] = None
     location: Annotated[str | None, Field(description='The resource location.')] = None
     tags: Annotated[dict[str, str] | None, Field(description='Resource tags.')] = None
     identity: Annotated[
         IdentityRequest | None,
-        Field(
-            description='Setting indicating whether the service has a managed identity associated with it.'
-        ),
+        Field(description='Setting indicating whether the service has a managed identity associated with it.'),
     ] = None
-    properties: Annotated[
-        DicomServicePropertiesRequest | None, Field(description='Dicom Service configuration.')
-    ] = None
+    properties: Annotated[DicomServicePropertiesRequest | None, Field(description='Dicom Service configuration.')] = (
+        None
+    )
 
 
 class DicomServicePropertiesResponse(BaseModel):
@@ -461,9 +441,9 @@ class DicomServicePropertiesResponse(BaseModel):
         DicomServiceAuthenticationConfigurationResponse | None,
         Field(description='Dicom Service authentication configuration.'),
     ] = None
-    corsConfiguration: Annotated[
-        CorsConfiguration | None, Field(description='Dicom Service Cors configuration.')
-    ] = None
+    corsConfiguration: Annotated[CorsConfiguration | None, Field(description='Dicom Service Cors configuration.')] = (
+        None
+    )
     serviceUrl: Annotated[str | None, Field(description='The url of the Dicom Services.')] = None
     privateEndpointConnections: Annotated[
         list[PrivateEndpointConnectionResponse] | None,
@@ -482,12 +462,8 @@ class DicomServiceCollectionRequest(BaseModel):
     The collection of Dicom Services.
     """
 
-    nextLink: Annotated[
-        str | None, Field(description='The link used to get the next page of Dicom Services.')
-    ] = None
-    value: Annotated[list[DicomServiceRequest] | None, Field(description='The list of Dicom Services.')] = (
-        None
-    )
+    nextLink: Annotated[str | None, Field(description='The link used to get the next page of Dicom Services.')] = None
+    value: Annotated[list[DicomServiceRequest] | None, Field(description='The list of Dicom Services.')] = None
 
 
 class WorkspaceResponse(BaseModel):
@@ -502,9 +478,7 @@ class WorkspaceResponse(BaseModel):
     type: Annotated[str | None, Field(description='The resource type.')] = None
     etag: Annotated[
         str | None,
-        Field(
-            description='An etag associated with the resource, used for optimistic concurrency when editing it.'
-        ),
+        Field(description='An etag associated with the resource, used for optimistic concurrency when editing it.'),
     ] = None
     location: Annotated[str | None, Field(description='The resource location.')] = None
     tags: Annotated[dict[str, str] | None, Field(description='Resource tags.')] = None
@@ -512,8 +486,7 @@ class WorkspaceResponse(BaseModel):
         WorkspacePropertiesResponse | None, Field(description='Workspaces resource specific properties.')
     ] = None
     systemData: Annotated[
-        SystemData | None,
-        Field(description='Metadata pertaining to creation and last modification of the resource.'),
+        SystemData | None, Field(description='Metadata pertaining to creation and last modification of the resource.')
     ] = None
 
 
@@ -538,24 +511,19 @@ class DicomServiceResponse(BaseModel):
     type: Annotated[str | None, Field(description='The resource type.')] = None
     etag: Annotated[
         str | None,
-        Field(
-            description='An etag associated with the resource, used for optimistic concurrency when editing it.'
-        ),
+        Field(description='An etag associated with the resource, used for optimistic concurrency when editing it.'),
     ] = None
     location: Annotated[str | None, Field(description='The resource location.')] = None
     tags: Annotated[dict[str, str] | None, Field(description='Resource tags.')] = None
     identity: Annotated[
         IdentityResponse | None,
-        Field(
-            description='Setting indicating whether the service has a managed identity associated with it.'
-        ),
+        Field(description='Setting indicating whether the service has a managed identity associated with it.'),
     ] = None
-    properties: Annotated[
-        DicomServicePropertiesResponse | None, Field(description='Dicom Service configuration.')
-    ] = None
+    properties: Annotated[DicomServicePropertiesResponse | None, Field(description='Dicom Service configuration.')] = (
+        None
+    )
     systemData: Annotated[
-        SystemData | None,
-        Field(description='Metadata pertaining to creation and last modification of the resource.'),
+        SystemData | None, Field(description='Metadata pertaining to creation and last modification of the resource.')
     ] = None
 
 
@@ -564,9 +532,5 @@ class DicomServiceCollectionResponse(BaseModel):
     The collection of Dicom Services.
     """
 
-    nextLink: Annotated[
-        str | None, Field(description='The link used to get the next page of Dicom Services.')
-    ] = None
-    value: Annotated[list[DicomServiceResponse] | None, Field(description='The list of Dicom Services.')] = (
-        None
-    )
+    nextLink: Annotated[str | None, Field(description='The link used to get the next page of Dicom Services.')] = None
+    value: Annotated[list[DicomServiceResponse] | None, Field(description='The list of Dicom Services.')] = None

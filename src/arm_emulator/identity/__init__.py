@@ -1,0 +1,1 @@
+"""A fake Microsoft Entra ID: app registrations, token issuance and token checks."""

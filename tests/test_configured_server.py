@@ -26,6 +26,7 @@ def configured(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorPro
         auto_create_resource_groups="true",
         public_url=PUBLIC_URL,
         page_size="1",
+        auth_mode="off",
     ).start()
     yield process
     process.stop()
@@ -39,6 +40,11 @@ def http(configured: EmulatorProcess) -> Iterator[httpx.Client]:
 
 def test_plain_http_when_tls_is_off(configured: EmulatorProcess) -> None:
     assert configured.url.startswith("http://")
+
+
+def test_no_token_is_needed_when_auth_is_off(configured: EmulatorProcess) -> None:
+    response = httpx.get(f"{configured.url}/subscriptions/{SUBSCRIPTION}/resourceGroups?api-version=2021-04-01")
+    assert response.status_code == 200
 
 
 def test_only_configured_subscriptions_exist(http: httpx.Client) -> None:

@@ -19,6 +19,7 @@ class EmulatorProcess:
         self.settings = settings
         self.process: subprocess.Popen[str] | None = None
         self.url = ""
+        self.banner: list[str] = []
 
     @property
     def ca_file(self) -> Path:
@@ -45,6 +46,9 @@ class EmulatorProcess:
             self.stop(signal.SIGKILL)
             raise RuntimeError(f"emulator did not start: {first_line!r}")
         self.url = first_line.rsplit(" ", 1)[1].strip()
+        self.banner = [first_line.rstrip("\n")]
+        while not self.banner[-1].startswith("  health:"):
+            self.banner.append(self.process.stdout.readline().rstrip("\n"))
         return self
 
     def wait_healthy(self, verify: ssl.SSLContext | bool, timeout: float = 20.0) -> None:

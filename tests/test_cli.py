@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -48,3 +49,16 @@ def test_health_command_against_a_running_and_a_stopped_server(emulator: Emulato
     down = subprocess.run([*command, "--url", "https://127.0.0.1:1"], capture_output=True, text=True, timeout=30)
     assert down.returncode == 1
     assert "unhealthy" in down.stderr
+
+
+def test_the_banner_tells_how_to_trust_the_ca_and_log_in(emulator: EmulatorProcess) -> None:
+    identity = json.loads((emulator.data_dir / "identity.json").read_text())
+    banner = "\n".join(emulator.banner)
+    ca = emulator.ca_file.resolve()
+    for variable in ("REQUESTS_CA_BUNDLE", "SSL_CERT_FILE", "NODE_EXTRA_CA_CERTS"):
+        assert f"export {variable}={ca}" in banner
+    assert f"AZURE_TENANT_ID={identity['tenantId']}" in banner
+    assert f"AZURE_CLIENT_ID={identity['app']['client_id']}" in banner
+    assert f"AZURE_CLIENT_SECRET={identity['app']['client_secret']}" in banner
+    assert f"ARM_SUBSCRIPTION_ID={identity['subscriptionId']}" in banner
+    assert f"{emulator.url}/metadata/endpoints?api-version=2022-09-01" in banner

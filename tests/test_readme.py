@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
 
 import pytest
 from conftest import REPO_ROOT
@@ -19,10 +21,27 @@ def _example(marker: str) -> str:
     return match.group(1)
 
 
+@pytest.fixture(scope="module")
+def strict(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorProcess]:
+    process = EmulatorProcess(tmp_path_factory.mktemp("readme"), auth_mode="strict").start()
+    yield process
+    process.stop()
+
+
 @pytest.mark.clients
-def test_python_quickstart_creates_everything_and_is_repeatable(emulator: EmulatorProcess) -> None:
+def test_python_quickstart_creates_everything_and_is_repeatable(strict: EmulatorProcess) -> None:
     code = _example("python-quickstart")
-    env = {**os.environ, "ARM_EMULATOR_URL": emulator.url, "REQUESTS_CA_BUNDLE": str(emulator.ca_file)}
+    identity = json.loads((strict.data_dir / "identity.json").read_text())
+    env = {
+        **os.environ,
+        "ARM_EMULATOR_URL": strict.url,
+        "REQUESTS_CA_BUNDLE": str(strict.ca_file),
+        # The banner's exports:
+        "AZURE_TENANT_ID": identity["tenantId"],
+        "AZURE_CLIENT_ID": identity["app"]["client_id"],
+        "AZURE_CLIENT_SECRET": identity["app"]["client_secret"],
+        "AZURE_SUBSCRIPTION_ID": identity["subscriptionId"],
+    }
     for _ in range(2):  # the second run finds everything in place
         result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
         assert result.returncode == 0, result.stderr

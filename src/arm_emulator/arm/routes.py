@@ -13,31 +13,21 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
-from ..clock import iso8601
 from ..store.repository import OperationRecord, ResourceRecord, StoreTransaction
 from . import errors
 from .auth import caller
-from .bodies import blank, check_tags, digest, merge_patch, parse_json_object, validate
+from .bodies import check_tags, digest, merge_patch, parse_json_object, validate
 from .conditions import check_existing, check_write, new_etag
 from .endpoints import endpoint
 from .operations import canceled_by_delete, fresh_resource, polling_headers, retry_after, start_operation
 from .operations import catch_up as catch_up_operations
 from .paging import list_response
 from .resource_id import ResourceId, key_of
-from .resource_type import ApiVersionModels, LroProfile, Provider, ResourceContext, ResourceType
-from .responses import base_url, empty_response, json_response, shape
+from .resource_type import ApiVersionModels, LroProfile, Provider, ResourceType
+from .responses import base_url, empty_response, json_response
 from .runtime import Runtime, runtime_of
 from .scopes import normalize_location, require_resource_group, require_subscription
-
-# Fields a PUT cannot change, so they are ignored when telling "changed" from "unchanged".
-_VOLATILE = ("etag", "systemData", "tags")
-
-
-def _comparable(body: dict[str, Any]) -> dict[str, Any]:
-    view = {k: v for k, v in body.items() if k not in _VOLATILE}
-    if isinstance(view.get("properties"), dict):
-        view["properties"] = {k: v for k, v in view["properties"].items() if k != "provisioningState"}
-    return view
+from .writes import ResourceWriter, comparable
 
 
 class ResourceRoutes:
@@ -46,7 +36,8 @@ class ResourceRoutes:
     def __init__(self, provider: Provider, resource_type: ResourceType) -> None:
         self.provider = provider
         self.rt = resource_type
-        self.type_name = provider.type_name(resource_type)
+        self.writer = ResourceWriter(provider, resource_type)
+        self.type_name = self.writer.type_name
         pairs = "/".join(
             f"{segment}/{{{param}}}"
             for segment, param in zip(resource_type.type_segments, resource_type.name_parameters, strict=True)
@@ -104,14 +95,7 @@ class ResourceRoutes:
 
     def _models(self, request: Request) -> tuple[str, ApiVersionModels]:
         api_version = request.query_params.get("api-version")
-        if not api_version:
-            raise errors.missing_api_version()
-        models = self.rt.api_versions.get(api_version)
-        if models is None:
-            raise errors.unsupported_api_version(
-                api_version, self.type_name, None, sorted(self.rt.api_versions), self.provider.locations
-            )
-        return api_version, models
+        return api_version or "", self.writer.models(api_version)
 
     def _resource_id(self, params: dict[str, str]) -> ResourceId:
         names = (params[p] for p in self.rt.name_parameters)
@@ -136,43 +120,6 @@ class ResourceRoutes:
             headers["Retry-After"] = retry_after(runtime, record.due_at)
         return headers
 
-    def _build(
-        self,
-        runtime: Runtime,
-        request: Request,
-        rid: ResourceId,
-        api_version: str,
-        models: ApiVersionModels,
-        requested: dict[str, Any],
-        existing: ResourceRecord | None,
-    ) -> dict[str, Any]:
-        """The stored body: what was asked for, the ARM envelope fields, and the provider's own."""
-        body = copy.deepcopy(requested)
-        body.pop("etag", None)
-        body["id"] = rid.id
-        body["name"] = rid.name
-        body["type"] = self.type_name
-        if "location" in body:
-            body["location"] = normalize_location(body["location"])
-        properties = body.setdefault("properties", {})
-        if existing is not None:
-            properties["provisioningState"] = existing.provisioning_state
-        ctx = ResourceContext(
-            rid, api_version, runtime.tenant_of(rid.subscription_id), existing.body if existing else None
-        )
-        body = self.rt.prepare(ctx, body)
-        return shape(models.response, body)
-
-    @staticmethod
-    def _system_data(request: Request, now: str, existing: ResourceRecord | None, *, modified: bool) -> dict[str, Any]:
-        who, kind = caller(request.headers.get("authorization"))
-        data = dict(existing.body.get("systemData") or {}) if existing else {}
-        if existing is None:
-            data.update(createdBy=who, createdByType=kind, createdAt=now)
-        if modified or existing is None:
-            data.update(lastModifiedBy=who, lastModifiedByType=kind, lastModifiedAt=now)
-        return data
-
     def _write(
         self,
         runtime: Runtime,
@@ -186,28 +133,14 @@ class ResourceRoutes:
         target_digest: str | None = None,
     ) -> Response:
         now = runtime.clock.now()
-        body["systemData"] = self._system_data(request, iso8601(now), existing, modified=True)
-        ctx = ResourceContext(
-            rid, api_version, runtime.tenant_of(rid.subscription_id), existing.body if existing else None
+        body["systemData"] = self.writer.system_data(
+            caller(request.headers.get("authorization")), now, existing, modified=True
         )
-        record = ResourceRecord(
-            key=rid.key,
-            id=rid.id,
-            subscription_key=rid.subscription_id.lower(),
-            resource_group_key=key_of(rid.resource_group_id),
-            parent_key=rid.parent_key,
-            type_key=rid.type_key,
-            body=body,
-            etag=new_etag(now),
-            provisioning_state="Succeeded",
-            created_at=existing.created_at if existing else now,
-            updated_at=now,
-        )
+        record = self.writer.record(rid, body, existing, now)
         headers: dict[str, str] = {}
         with runtime.store.transaction() as tx:
             if profile.synchronous:
-                body["properties"]["provisioningState"] = "Succeeded"
-                record = record.evolve(body=self.rt.on_provisioned(ctx, body))
+                record = record.evolve(body=self.writer.provisioned(runtime, rid, api_version, body, existing))
             else:
                 op = self._start_operation(runtime, tx, request, rid, body, kind, api_version, profile, target_digest)
                 state = profile.steps[0].provisioning_state
@@ -282,11 +215,7 @@ class ResourceRoutes:
         api_version, models = self._models(request)
         raw_body = await request.body()
         rid = self._resource_id(params)
-        raw = parse_json_object(raw_body, request.headers.get("content-type"))
-        if self.rt.location_required and blank(raw.get("location")):
-            raise errors.location_required()
-        requested = validate(models.request, raw)
-        check_tags(requested.get("tags"))
+        requested = self.writer.requested(models, parse_json_object(raw_body, request.headers.get("content-type")))
         location = normalize_location(requested["location"]) if requested.get("location") else None
         self._require_scope(runtime, rid, location=location)
         if not self.rt.name_rule.matches(rid.name):
@@ -308,7 +237,7 @@ class ResourceRoutes:
         if existing is not None and location and existing.body.get("location") not in (None, location):
             raise errors.location_immutable(rid.name, existing.body["location"], location, rid.resource_group)
 
-        body = self._build(runtime, request, rid, api_version, models, requested, existing)
+        body = self.writer.build(runtime, rid, api_version, models, requested, existing)
         if existing is None:
             return self._write(
                 runtime,
@@ -321,7 +250,7 @@ class ResourceRoutes:
                 "create",
                 request_digest,
             )
-        if _comparable(body) != _comparable(existing.body):
+        if comparable(body) != comparable(existing.body):
             return self._write(
                 runtime,
                 request,
@@ -398,7 +327,7 @@ class ResourceRoutes:
                     requested[field] = value  # tags (and identity) replace the whole set, as in ARM
             else:
                 requested[field] = merge_patch(requested.get(field), value)
-        body = self._build(runtime, request, rid, api_version, models, requested, existing)
+        body = self.writer.build(runtime, rid, api_version, models, requested, existing)
         tags_only = set(patch) <= {"tags"}
         profile = self.rt.lifecycle.patch_tags_only if tags_only else self.rt.lifecycle.patch
         return self._write(runtime, request, rid, api_version, body, existing, profile, "update")

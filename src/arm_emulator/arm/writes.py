@@ -1,0 +1,143 @@
+"""Building and storing resource bodies, with no HTTP: shared by the routes and by seeding."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from typing import Any
+
+from ..clock import iso8601
+from ..store.repository import ResourceRecord, StoreTransaction
+from . import errors
+from .bodies import blank, check_tags, validate
+from .conditions import new_etag
+from .resource_id import ResourceId, key_of
+from .resource_type import ApiVersionModels, Provider, ResourceContext, ResourceType
+from .responses import shape
+from .runtime import Runtime
+from .scopes import normalize_location
+
+# Fields a PUT cannot change, so they are ignored when telling "changed" from "unchanged".
+_VOLATILE = ("etag", "systemData", "tags")
+
+
+def comparable(body: dict[str, Any]) -> dict[str, Any]:
+    view = {k: v for k, v in body.items() if k not in _VOLATILE}
+    if isinstance(view.get("properties"), dict):
+        view["properties"] = {k: v for k, v in view["properties"].items() if k != "provisioningState"}
+    return view
+
+
+@dataclass(frozen=True)
+class ResourceWriter:
+    provider: Provider
+    rt: ResourceType
+
+    @property
+    def type_name(self) -> str:
+        return self.provider.type_name(self.rt)
+
+    def models(self, api_version: str | None) -> ApiVersionModels:
+        if not api_version:
+            raise errors.missing_api_version()
+        models = self.rt.api_versions.get(api_version)
+        if models is None:
+            raise errors.unsupported_api_version(
+                api_version, self.type_name, None, sorted(self.rt.api_versions), self.provider.locations
+            )
+        return models
+
+    def context(
+        self, runtime: Runtime, rid: ResourceId, api_version: str, existing: ResourceRecord | None
+    ) -> ResourceContext:
+        return ResourceContext(
+            rid, api_version, runtime.tenant_of(rid.subscription_id), existing.body if existing else None
+        )
+
+    def requested(self, models: ApiVersionModels, raw: dict[str, Any]) -> dict[str, Any]:
+        """A PUT body validated with the generated request model (defaults filled, read-only dropped)."""
+        if self.rt.location_required and blank(raw.get("location")):
+            raise errors.location_required()
+        requested = validate(models.request, raw)
+        check_tags(requested.get("tags"))
+        return requested
+
+    def build(
+        self,
+        runtime: Runtime,
+        rid: ResourceId,
+        api_version: str,
+        models: ApiVersionModels,
+        requested: dict[str, Any],
+        existing: ResourceRecord | None,
+    ) -> dict[str, Any]:
+        """The stored body: what was asked for, the ARM envelope fields, and the provider's own."""
+        body = copy.deepcopy(requested)
+        body.pop("etag", None)
+        body["id"] = rid.id
+        body["name"] = rid.name
+        body["type"] = self.type_name
+        if "location" in body:
+            body["location"] = normalize_location(body["location"])
+        properties = body.setdefault("properties", {})
+        if existing is not None:
+            properties["provisioningState"] = existing.provisioning_state
+        body = self.rt.prepare(self.context(runtime, rid, api_version, existing), body)
+        return shape(models.response, body)
+
+    @staticmethod
+    def system_data(
+        who: tuple[str, str], now: float, existing: ResourceRecord | None, *, modified: bool
+    ) -> dict[str, Any]:
+        by, by_type = who
+        at = iso8601(now)
+        data = dict(existing.body.get("systemData") or {}) if existing else {}
+        if existing is None:
+            data.update(createdBy=by, createdByType=by_type, createdAt=at)
+        if modified or existing is None:
+            data.update(lastModifiedBy=by, lastModifiedByType=by_type, lastModifiedAt=at)
+        return data
+
+    @staticmethod
+    def record(rid: ResourceId, body: dict[str, Any], existing: ResourceRecord | None, now: float) -> ResourceRecord:
+        return ResourceRecord(
+            key=rid.key,
+            id=rid.id,
+            subscription_key=rid.subscription_id.lower(),
+            resource_group_key=key_of(rid.resource_group_id),
+            parent_key=rid.parent_key,
+            type_key=rid.type_key,
+            body=body,
+            etag=new_etag(now),
+            provisioning_state="Succeeded",
+            created_at=existing.created_at if existing else now,
+            updated_at=now,
+        )
+
+    def provisioned(
+        self, runtime: Runtime, rid: ResourceId, api_version: str, body: dict[str, Any], existing: ResourceRecord | None
+    ) -> dict[str, Any]:
+        body["properties"]["provisioningState"] = "Succeeded"
+        return self.rt.on_provisioned(self.context(runtime, rid, api_version, existing), body)
+
+    def write_final(
+        self,
+        runtime: Runtime,
+        tx: StoreTransaction,
+        rid: ResourceId,
+        api_version: str,
+        raw: dict[str, Any],
+        who: tuple[str, str],
+    ) -> ResourceRecord:
+        """Create or replace a resource directly in its final state (seeds and state imports)."""
+        models = self.models(api_version)
+        if not self.rt.name_rule.matches(rid.name):
+            raise errors.invalid_resource_name(rid.name, self.rt.name_rule.explanation)
+        existing = tx.get_resource(rid.key)
+        now = runtime.clock.now()
+        body = self.build(runtime, rid, api_version, models, self.requested(models, raw), existing)
+        body["systemData"] = self.system_data(who, now, existing, modified=True)
+        body = self.provisioned(runtime, rid, api_version, body, existing)
+        record = self.record(rid, body, existing, now)
+        tx.put_resource(record)
+        return record

@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from . import __version__, control
 from .arm import cloud_metadata, error_handlers, resource_groups, resource_providers, subscriptions
 from .arm.auth import Authenticator
+from .arm.journal import Journal
 from .arm.middleware import ArmMiddleware
 from .arm.operation_routes import register_operation_status
 from .arm.operations import run_walker
@@ -19,6 +20,7 @@ from .arm.resource_id import PathCanonicalizer
 from .arm.routes import ResourceRoutes
 from .arm.runtime import Runtime
 from .clock import Clock
+from .control.state import import_state, read_seed_file
 from .identity import routes as identity_routes
 from .identity.directory import load_directory
 from .identity.keys import load_signing_key
@@ -35,7 +37,16 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
     )
     tokens = TokenService(load_signing_key(settings.data_dir), clock, settings.token_lifetime_seconds)
     registry = Registry(PROVIDERS)
-    runtime = Runtime(settings, SqlStore(settings.resolved_database_url), clock, registry, directory, tokens)
+    runtime = Runtime(
+        settings,
+        SqlStore(settings.resolved_database_url),
+        clock,
+        registry,
+        directory,
+        tokens,
+        journal=Journal(settings.journal_size),
+    )
+    seed = read_seed_file(settings.seed) if settings.seed else None  # a bad seed fails before serving
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -44,11 +55,14 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
         subscriptions.register_known_subscriptions(runtime)
         stop = asyncio.Event()
         walker = asyncio.create_task(run_walker(runtime, stop))
+        app.state.live = True
+        if seed is not None:
+            import_state(runtime, seed)
         app.state.ready = True
         try:
             yield
         finally:
-            app.state.ready = False
+            app.state.ready = app.state.live = False
             stop.set()
             await walker
             runtime.store.close()
@@ -63,7 +77,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
         swagger_ui_oauth2_redirect_url="/_emulator/docs/oauth2-redirect",
     )
     app.state.runtime = runtime
-    app.state.ready = False
+    app.state.live = app.state.ready = False
 
     # Routes: the emulator's own, cloud discovery, ARM's own APIs, each provider's declared types,
     # then the fake Entra ID (its paths start with a tenant, so they go last).
@@ -97,5 +111,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
         canonicalizer=canonicalizer,
         authenticator=authenticator,
         public_url=settings.public_url,
+        journal=runtime.journal,
+        faults=runtime.faults,
     )
     return app

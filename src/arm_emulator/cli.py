@@ -49,6 +49,14 @@ def _parser() -> argparse.ArgumentParser:
         type=float,
         help="seconds per provisioning step, 0 = fast [ARM_EMULATOR_LRO_STEP_SECONDS]",
     )
+    serve.add_argument(
+        "--lro-mode",
+        choices=["time", "polls"],
+        help="time: a step per --lro-step-seconds; polls: a step per poll [ARM_EMULATOR_LRO_MODE]",
+    )
+    serve.add_argument("--seed", type=Path, help="JSON or YAML state loaded at start-up [ARM_EMULATOR_SEED]")
+    serve.add_argument("--journal-size", type=int, help="requests kept in the journal [ARM_EMULATOR_JOURNAL_SIZE]")
+    serve.add_argument("--control-token", help="token required by /_emulator/* [ARM_EMULATOR_CONTROL_TOKEN]")
     serve.add_argument("--retry-after-seconds", type=int, help="[ARM_EMULATOR_RETRY_AFTER_SECONDS]")
     serve.add_argument("--walker-interval-seconds", type=float, help="[ARM_EMULATOR_WALKER_INTERVAL_SECONDS]")
     serve.add_argument("--page-size", type=int, help="items per list page [ARM_EMULATOR_PAGE_SIZE]")

@@ -7,10 +7,20 @@ from datetime import UTC, datetime
 
 
 class Clock:
-    """Wall-clock seconds since the epoch; operations persist these, so they survive restarts."""
+    """Wall-clock seconds since the epoch (operations persist these, so they survive restarts),
+    plus an offset that tests move forward instead of sleeping."""
+
+    def __init__(self) -> None:
+        self.offset = 0.0
 
     def now(self) -> float:
-        return time.time()
+        return time.time() + self.offset
+
+    def advance(self, seconds: float) -> None:
+        self.offset += seconds
+
+    def reset(self) -> None:
+        self.offset = 0.0
 
 
 def iso8601(epoch_seconds: float) -> str:

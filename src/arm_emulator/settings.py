@@ -42,6 +42,9 @@ class Settings(BaseSettings):
         ge=0,
         description="Seconds per provisioning step. 0 = fast mode: the first poll already sees the end.",
     )
+    lro_mode: Literal["time", "polls"] = Field(
+        "time", description="time: a step every lro_step_seconds; polls: each poll advances one step."
+    )
     retry_after_seconds: int = Field(1, ge=1, description="Retry-After sent on in-progress responses.")
     walker_interval_seconds: float = Field(
         0.2, gt=0, description="How often the background walker looks for due operations."
@@ -65,6 +68,11 @@ class Settings(BaseSettings):
         None, description="JSON file of extra tenants, subscriptions and app registrations."
     )
     token_lifetime_seconds: int = Field(3600, ge=60, description="Lifetime of issued access tokens.")
+    seed: Path | None = Field(None, description="JSON or YAML state (and fault rules) loaded at start-up.")
+    journal_size: int = Field(1000, ge=0, description="How many requests the journal keeps.")
+    control_token: str | None = Field(
+        None, description="If set, /_emulator/* (but health and ready) needs header x-emulator-token."
+    )
     log_level: Literal["critical", "error", "warning", "info", "debug"] = Field("info", description="Server log level.")
 
     @field_validator("tls_hostnames", "subscriptions", mode="before")

@@ -1,18 +1,24 @@
-"""The ARM front door, as one ASGI middleware, in request order:
-request ids and ARM's standard headers, case-insensitive routing, the 4 MB body limit, auth."""
+"""The ARM front door, as one ASGI middleware, in request order: request ids and ARM's standard
+headers, case-insensitive routing, the 4 MB body limit, auth, injected faults; then the journal."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
+from typing import Any
+from urllib.parse import parse_qsl
 
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ..clock import iso8601
 from . import errors
 from .auth import Authenticator
 from .error_handlers import render
 from .errors import ArmError
+from .faults import ErrorAction, FailOperationAction, FaultRules, LatencyAction, target_of
+from .journal import Journal, JournalEntry
 from .registry import Registry
 from .resource_id import PathCanonicalizer
 
@@ -39,12 +45,16 @@ class ArmMiddleware:
         canonicalizer: PathCanonicalizer,
         authenticator: Authenticator,
         public_url: str | None,
+        journal: Journal | None,
+        faults: FaultRules,
     ) -> None:
         self.app = app
         self.registry = registry
         self.canonicalizer = canonicalizer
         self.authenticator = authenticator
         self.public_url = public_url
+        self.journal = journal
+        self.faults = faults
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -61,15 +71,76 @@ class ArmMiddleware:
             await send(message)
 
         scope["path"] = self.canonicalizer.canonicalize(scope["path"])
+        arm_request = needs_token(scope["path"])
+        started = time.perf_counter()
+        answered: dict[str, Any] = {}
+
+        async def send_and_note(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                answered["status"] = message["status"]
+                answered["headers"] = Headers(raw=message["headers"])
+            await send_with_headers(message)
+
         try:
-            self._check_length(headers)
-            if needs_token(scope["path"]):
-                base = self.public_url or f"{scope.get('scheme', 'https')}://{headers.get('host', 'localhost')}"
-                self.authenticator.check(headers.get("authorization"), base)
-        except ArmError as error:
-            await render(error, scope["path"], self.registry)(scope, receive, send_with_headers)
-            return
-        await self.app(scope, _limited(receive), send_with_headers)
+            try:
+                self._check_length(headers)
+                if arm_request:
+                    base = self.public_url or f"{scope.get('scheme', 'https')}://{headers.get('host', 'localhost')}"
+                    self.authenticator.check(headers.get("authorization"), base)
+                    await self._inject_faults(scope, headers)
+            except ArmError as error:
+                await render(error, scope["path"], self.registry)(scope, receive, send_and_note)
+                return
+            await self.app(scope, _limited(receive), send_and_note)
+        finally:
+            if arm_request and self.journal is not None:
+                self._record(scope, headers, request_id, answered, started)
+
+    async def _inject_faults(self, scope: Scope, headers: Headers) -> None:
+        query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
+        target = target_of(scope["method"], scope["path"], query.get("api-version"))
+        fired = self.faults.fire(target)
+        delay = sum(r.spec.action.milliseconds for r in fired if isinstance(r.spec.action, LatencyAction))
+        if delay:
+            await asyncio.sleep(delay / 1000)
+        for rule in fired:
+            action = rule.spec.action
+            if isinstance(action, ErrorAction):
+                retry = action.retry_after or (1 if action.status in (429, 503) else None)
+                raise ArmError(
+                    action.status, action.code, action.message, headers={"Retry-After": str(retry)} if retry else None
+                )
+            if isinstance(action, FailOperationAction):
+                scope["state"]["operation_outcome"] = {
+                    "status": action.status,
+                    "error": {"code": action.code, "message": action.message},
+                }
+
+    def _record(
+        self, scope: Scope, headers: Headers, request_id: str, answered: dict[str, Any], started: float
+    ) -> None:
+        assert self.journal is not None
+        response_headers: Headers = answered.get("headers") or Headers()
+        query = scope.get("query_string", b"").decode("latin-1")
+        host = headers.get("host", "localhost")
+        url = f"{scope.get('scheme', 'https')}://{host}{scope['path']}" + (f"?{query}" if query else "")
+        self.journal.add(
+            JournalEntry(
+                sequence=self.journal.next_sequence(),
+                time=iso8601(time.time()),
+                method=scope["method"],
+                url=url,
+                path=scope["path"],
+                status=answered.get("status", 500),
+                duration_ms=round((time.perf_counter() - started) * 1000, 3),
+                request_id=request_id,
+                correlation_id=response_headers.get("x-ms-correlation-request-id"),
+                client_request_id=headers.get("x-ms-client-request-id"),
+                azure_async_operation=response_headers.get("azure-asyncoperation"),
+                location=response_headers.get("location"),
+                retry_after=response_headers.get("retry-after"),
+            )
+        )
 
     @staticmethod
     def _check_length(headers: Headers) -> None:

@@ -1,8 +1,9 @@
 """Long-running operations: their records, how they advance, and their polling URLs and bodies.
 
-An operation lives only in the database. Each step is due at `started_at + n * step_seconds`;
-whoever notices first (the background walker, or a request touching the resource) advances it
-with a conditional UPDATE, so a step is never applied twice, even by two processes.
+An operation lives only in the database. In time mode each step is due at
+`started_at + n * step_seconds`, and whoever notices first (the background walker, or a request
+touching the resource) advances it; in poll mode each poll advances it one step. Either way the
+step is a conditional UPDATE, so it is never applied twice, even by two processes.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 from ..clock import iso8601
 from ..store.repository import OperationRecord, ResourceRecord, StoreTransaction
 from .conditions import new_etag
+from .lro_timing import LroTiming
 from .resource_id import parse_resource_id
 from .resource_type import LroProfile, OperationStatusEndpoint, ResourceContext
 from .runtime import Runtime
@@ -26,6 +28,8 @@ log = logging.getLogger(__name__)
 TERMINAL_STATUSES = frozenset({"Succeeded", "Failed", "Canceled"})
 # Small slack so a step due "now" is not missed to floating-point rounding.
 _EPSILON = 1e-6
+# The due time of poll-mode operations: never, by the clock.
+PER_POLL = math.inf
 
 
 def start_operation(
@@ -41,10 +45,13 @@ def start_operation(
     kind: str,
     api_version: str,
     profile: LroProfile,
+    timing: LroTiming,
     target_digest: str | None = None,
+    outcome: dict[str, Any] | None = None,
+    previous_body: dict[str, Any] | None = None,
 ) -> OperationRecord:
     now = runtime.clock.now()
-    step_seconds = runtime.settings.lro_step_seconds
+    step_seconds = timing.step_seconds
     record = OperationRecord(
         id=operation_id,
         namespace=namespace,
@@ -60,29 +67,38 @@ def start_operation(
         step_seconds=step_seconds,
         status=profile.steps[0].operation_status,
         started_at=now,
-        due_at=now + step_seconds,
+        due_at=PER_POLL if timing.per_poll else now + step_seconds,
         target_digest=target_digest,
+        per_poll=timing.per_poll,
+        outcome=outcome,
+        previous_body=previous_body,
     )
     tx.add_operation(record)
     return record
 
 
 def _next(op: OperationRecord, now: float) -> OperationRecord | None:
-    """The operation as it stands at `now`, or None if nothing is due yet."""
+    """The operation one poll later (poll mode) or as it stands at `now`; None if nothing is due."""
     count = len(op.steps)
-    if op.step_seconds > 0:
+    if op.per_poll:
+        reached = op.step_index + 1
+    elif op.step_seconds > 0:
         reached = min(count, int((now - op.started_at) / op.step_seconds + _EPSILON))
     else:
         reached = count
     if reached <= op.step_index:
         return None
     if reached >= count:
-        return op.evolve(step_index=count, status="Succeeded", due_at=None, ended_at=now)
-    return op.evolve(
-        step_index=reached,
-        status=op.steps[reached][1],
-        due_at=op.started_at + (reached + 1) * op.step_seconds,
-    )
+        outcome = op.outcome or {}
+        return op.evolve(
+            step_index=count,
+            status=outcome.get("status", "Succeeded"),
+            error=outcome.get("error"),
+            due_at=None,
+            ended_at=now,
+        )
+    due = PER_POLL if op.per_poll else op.started_at + (reached + 1) * op.step_seconds
+    return op.evolve(step_index=reached, status=op.steps[reached][1], due_at=due)
 
 
 def canceled_by_delete(parent_id: str) -> dict[str, str]:
@@ -98,13 +114,16 @@ def _apply(runtime: Runtime, tx: StoreTransaction, op: OperationRecord, now: flo
     resource = tx.get_resource(op.resource_key)
     if resource is None or resource.operation_id != op.id:
         return
-    if op.done and op.kind == "delete":
+    succeeded = op.done and op.status == "Succeeded"
+    if succeeded and op.kind == "delete":
         tx.delete_tree(op.resource_key, now=now, cancel_error=canceled_by_delete(op.resource_id))
         return
-    body = copy.deepcopy(resource.body)
-    state = "Succeeded" if op.done else op.steps[op.step_index][0]
+    # A failed update leaves the resource as it was before, marked with the failure (ARM RPC).
+    failed_update = op.done and not succeeded and op.previous_body is not None
+    body = copy.deepcopy(op.previous_body if failed_update else resource.body)
+    state = op.status if op.done else op.steps[op.step_index][0]
     body.setdefault("properties", {})["provisioningState"] = state
-    if op.done:
+    if succeeded:
         found = runtime.registry.resource_type(resource.type_key)
         if found is not None:
             _, resource_type = found
@@ -123,11 +142,14 @@ def _apply(runtime: Runtime, tx: StoreTransaction, op: OperationRecord, now: flo
     )
 
 
-def advance_operation(runtime: Runtime, operation_id: str) -> None:
+def advance_operation(runtime: Runtime, operation_id: str, *, polled: bool = False) -> None:
+    """Move an operation on if a step is due by the clock, or, in poll mode, if this is a poll."""
     now = runtime.clock.now()
     with runtime.store.transaction() as tx:
         op = tx.get_operation(operation_id)
-        if op is None or op.due_at is None or op.due_at > now + _EPSILON:
+        if op is None or op.due_at is None:
+            return
+        if not (polled and op.per_poll) and op.due_at > now + _EPSILON:
             return
         moved = _next(op, now)
         if moved is None or not tx.move_operation(moved, op.step_index):
@@ -145,23 +167,25 @@ def catch_up(runtime: Runtime, key_prefix: str = "", limit: int = 500) -> int:
     return len(due)
 
 
-def fresh_resource(runtime: Runtime, key: str) -> ResourceRecord | None:
-    """Read a resource, first advancing its operation if a step is due."""
+def fresh_resource(runtime: Runtime, key: str, *, polled: bool = False) -> ResourceRecord | None:
+    """Read a resource, first advancing its operation if a step is due (or, `polled`, if in poll mode)."""
     with runtime.store.transaction() as tx:
         record = tx.get_resource(key)
-    if record is not None and record.due_at is not None and record.due_at <= runtime.clock.now():
+    due = record.due_at if record is not None else None
+    if record is not None and due is not None and (due <= runtime.clock.now() or (polled and due == PER_POLL)):
         if record.operation_id:
-            advance_operation(runtime, record.operation_id)
+            advance_operation(runtime, record.operation_id, polled=polled)
         with runtime.store.transaction() as tx:
             record = tx.get_resource(key)
     return record
 
 
 def fresh_operation(runtime: Runtime, operation_id: str) -> OperationRecord | None:
+    """Read an operation for a poll: a due step (or, in poll mode, the next step) is taken first."""
     with runtime.store.transaction() as tx:
         op = tx.get_operation(operation_id)
-    if op is not None and op.due_at is not None and op.due_at <= runtime.clock.now():
-        advance_operation(runtime, operation_id)
+    if op is not None and op.due_at is not None and (op.per_poll or op.due_at <= runtime.clock.now()):
+        advance_operation(runtime, operation_id, polled=True)
         with runtime.store.transaction() as tx:
             op = tx.get_operation(operation_id)
     return op
@@ -170,7 +194,7 @@ def fresh_operation(runtime: Runtime, operation_id: str) -> OperationRecord | No
 def retry_after(runtime: Runtime, due_at: float | None) -> str:
     """Integer seconds ≥ 1: clients treat 0 as "use my 30 s default"."""
     seconds = runtime.settings.retry_after_seconds
-    if due_at is not None:
+    if due_at is not None and due_at != PER_POLL:
         seconds = max(seconds, math.ceil(due_at - runtime.clock.now()))
     return str(seconds)
 

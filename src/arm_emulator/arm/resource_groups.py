@@ -188,6 +188,7 @@ async def delete(request: Request, params: dict[str, str]) -> Response:
             kind="delete",
             api_version=api_version,
             profile=DELETE_PROFILE,
+            timing=runtime.base_timing,
         )
         body = {**existing.body, "properties": {"provisioningState": "Deleting"}}
         tx.put_resource(

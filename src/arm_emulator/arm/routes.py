@@ -19,6 +19,7 @@ from .auth import caller
 from .bodies import check_tags, digest, merge_patch, parse_json_object, validate
 from .conditions import check_existing, check_write, new_etag
 from .endpoints import endpoint
+from .lro_timing import resolve as resolve_timing
 from .operations import canceled_by_delete, fresh_resource, polling_headers, retry_after, start_operation
 from .operations import catch_up as catch_up_operations
 from .paging import list_response
@@ -142,7 +143,9 @@ class ResourceRoutes:
             if profile.synchronous:
                 record = record.evolve(body=self.writer.provisioned(runtime, rid, api_version, body, existing))
             else:
-                op = self._start_operation(runtime, tx, request, rid, body, kind, api_version, profile, target_digest)
+                op = self._start_operation(
+                    runtime, tx, request, rid, body, kind, api_version, profile, target_digest, existing
+                )
                 state = profile.steps[0].provisioning_state
                 body["properties"]["provisioningState"] = state
                 record = record.evolve(provisioning_state=state, operation_id=op.id, due_at=op.due_at)
@@ -167,8 +170,13 @@ class ResourceRoutes:
         kind: str,
         api_version: str,
         profile: LroProfile,
-        target_digest: str | None = None,
+        target_digest: str | None,
+        existing: ResourceRecord | None,
     ) -> OperationRecord:
+        """The operation a write starts, timed as configured or asked (header, tag), failing if a
+        fault rule said so."""
+        timing = resolve_timing(runtime.base_timing, runtime.timing, self.type_name, request.headers, body.get("tags"))
+        outcome = getattr(request.state, "operation_outcome", None)
         return start_operation(
             runtime,
             tx,
@@ -181,7 +189,10 @@ class ResourceRoutes:
             kind=kind,
             api_version=api_version,
             profile=profile,
+            timing=timing,
             target_digest=target_digest,
+            outcome=outcome,
+            previous_body=existing.body if existing is not None and kind != "delete" else None,
         )
 
     def _in_flight_response(
@@ -292,7 +303,7 @@ class ResourceRoutes:
         self._models(request)
         rid = self._resource_id(params)
         self._require_scope(runtime, rid)
-        record = fresh_resource(runtime, rid.key)
+        record = fresh_resource(runtime, rid.key, polled=True)
         if record is None:
             raise errors.resource_not_found(rid.type_path_with_names, rid.resource_group)
         return record
@@ -358,7 +369,9 @@ class ResourceRoutes:
             if profile.synchronous:
                 tx.delete_tree(rid.key, now=now, cancel_error=canceled_by_delete(rid.id))
                 return empty_response(200)
-            op = self._start_operation(runtime, tx, request, rid, existing.body, "delete", api_version, profile)
+            op = self._start_operation(
+                runtime, tx, request, rid, existing.body, "delete", api_version, profile, None, existing
+            )
             body = copy.deepcopy(existing.body)
             state = profile.steps[0].provisioning_state
             body.setdefault("properties", {})["provisioningState"] = state

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from starlette.requests import Request
 
@@ -11,6 +11,9 @@ from ..identity.directory import Directory
 from ..identity.tokens import TokenService
 from ..settings import Settings
 from ..store.repository import SqlStore
+from .faults import FaultRules
+from .journal import Journal
+from .lro_timing import LroTiming, TimingOverrides
 from .registry import Registry
 
 
@@ -22,6 +25,14 @@ class Runtime:
     registry: Registry
     directory: Directory
     tokens: TokenService
+    # In-memory test controls, set through /_emulator.
+    timing: TimingOverrides = field(default_factory=TimingOverrides)
+    faults: FaultRules = field(default_factory=FaultRules)
+    journal: Journal = field(default_factory=lambda: Journal(1000))
+
+    @property
+    def base_timing(self) -> LroTiming:
+        return LroTiming(self.settings.lro_mode, self.settings.lro_step_seconds)
 
     def tenant_of(self, subscription_id: str) -> str:
         return self.directory.tenant_of_subscription(subscription_id)

@@ -70,6 +70,9 @@ class OperationRecord:
     target_digest: str | None = None
     ended_at: float | None = None
     error: dict[str, Any] | None = None
+    per_poll: bool = False
+    outcome: dict[str, Any] | None = None
+    previous_body: dict[str, Any] | None = None
 
     @property
     def done(self) -> bool:
@@ -146,6 +149,9 @@ def _operation_from_row(row: Any) -> OperationRecord:
         target_digest=row.target_digest,
         ended_at=row.ended_at,
         error=json.loads(row.error) if row.error else None,
+        per_poll=bool(row.per_poll),
+        outcome=json.loads(row.outcome) if row.outcome else None,
+        previous_body=json.loads(row.previous_body) if row.previous_body else None,
     )
 
 
@@ -166,6 +172,13 @@ class StoreTransaction:
     def list_subscriptions(self) -> list[SubscriptionRecord]:
         rows = self._c.execute(select(subscriptions).order_by(subscriptions.c.created_at)).all()
         return [SubscriptionRecord(r.subscription_id, r.tenant_id, r.display_name, r.state) for r in rows]
+
+    def rename_subscription(self, record: SubscriptionRecord) -> None:
+        self._c.execute(
+            update(subscriptions)
+            .where(subscriptions.c.key == record.key)
+            .values(display_name=record.display_name, tenant_id=record.tenant_id)
+        )
 
     def add_subscription(self, record: SubscriptionRecord, now: float) -> None:
         self._c.execute(
@@ -258,6 +271,9 @@ class StoreTransaction:
                 due_at=record.due_at,
                 ended_at=record.ended_at,
                 error=json.dumps(record.error) if record.error else None,
+                per_poll=record.per_poll,
+                outcome=json.dumps(record.outcome) if record.outcome else None,
+                previous_body=json.dumps(record.previous_body) if record.previous_body else None,
             )
         )
 
@@ -289,6 +305,34 @@ class StoreTransaction:
 
     def next_due_at(self) -> float | None:
         return self._c.execute(select(func.min(operations.c.due_at))).scalar()
+
+    def list_operations(self, *, active_only: bool, limit: int = 1000) -> list[OperationRecord]:
+        query = select(operations)
+        if active_only:
+            query = query.where(operations.c.due_at.is_not(None))
+        rows = self._c.execute(query.order_by(operations.c.started_at.desc()).limit(limit)).all()
+        return [_operation_from_row(row) for row in rows]
+
+    def all_resources(self) -> list[ResourceRecord]:
+        rows = self._c.execute(select(resources).order_by(resources.c.seq)).all()
+        return [_resource_from_row(row) for row in rows]
+
+    # -- resets --------------------------------------------------------------------------------------
+
+    def delete_everything(self) -> None:
+        for table in (operations, resources, subscriptions):
+            self._c.execute(delete(table))
+
+    def delete_subscription(self, subscription_key: str) -> None:
+        self._c.execute(delete(operations).where(operations.c.subscription_key == subscription_key))
+        self._c.execute(delete(resources).where(resources.c.subscription_key == subscription_key))
+        self._c.execute(delete(subscriptions).where(subscriptions.c.key == subscription_key))
+
+    def delete_namespace(self, namespace: str) -> None:
+        """Every resource and operation of one provider namespace (resource groups stay)."""
+        prefix = namespace.lower() + "/"
+        self._c.execute(delete(operations).where(func.lower(operations.c.namespace) == namespace.lower()))
+        self._c.execute(delete(resources).where(resources.c.type_key.startswith(prefix, autoescape=True)))
 
 
 class SqlStore:

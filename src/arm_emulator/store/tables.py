@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Float, Index, Integer, MetaData, String, Table, Text
+from sqlalchemy import Boolean, Column, Float, Index, Integer, MetaData, String, Table, Text
 
 metadata = MetaData()
 
@@ -62,6 +62,12 @@ operations = Table(
     Column("due_at", Float, nullable=True),
     Column("ended_at", Float, nullable=True),
     Column("error", Text, nullable=True),
+    # Advance one step per poll instead of per step_seconds (due_at is then +infinity).
+    Column("per_poll", Boolean, nullable=False, default=False),
+    # An injected failure: {"status": "Failed"|"Canceled", "error": {...}} applied at the end.
+    Column("outcome", Text, nullable=True),
+    # The body before an update, restored if the update fails (as ARM asks of RPs).
+    Column("previous_body", Text, nullable=True),
 )
 Index("ix_operations_due", operations.c.due_at)
 Index("ix_operations_resource", operations.c.resource_key)

@@ -1,0 +1,187 @@
+"""Reset, export and import of the emulator's state, and the seed file read at start-up."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ..arm import errors
+from ..arm.faults import FaultRuleSpec
+from ..arm.resource_id import is_valid_resource_group_name, key_of, parse_resource_id, resource_group_id
+from ..arm.runtime import Runtime
+from ..arm.scopes import RESOURCE_GROUP_TYPE_KEY, normalize_location, require_subscription, resource_group_record
+from ..arm.subscriptions import register_known_subscriptions
+from ..arm.writes import ResourceWriter
+from ..store.repository import StoreTransaction, SubscriptionRecord
+
+SEEDER = ("arm-emulator-seed", "Application")
+
+
+class _Open(BaseModel):
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+
+class SubscriptionEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    subscription_id: str = Field(alias="subscriptionId")
+    display_name: str | None = Field(None, alias="displayName")
+    tenant_id: str | None = Field(None, alias="tenantId")
+
+
+class ResourceGroupEntry(BaseModel):
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    id: str
+    location: str
+    tags: dict[str, str] | None = None
+    managed_by: str | None = Field(None, alias="managedBy")
+
+
+class ResourceEntry(_Open):
+    """A resource id, an optional api-version, and the fields of its PUT body (read-only ones ignored)."""
+
+    id: str
+    api_version: str | None = Field(None, alias="apiVersion")
+
+
+class StateDocument(BaseModel):
+    """What `GET /_emulator/state` returns and `POST /_emulator/state` and `--seed` take."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    subscriptions: list[str | SubscriptionEntry] = []
+    resource_groups: list[ResourceGroupEntry] = Field([], alias="resourceGroups")
+    resources: list[ResourceEntry] = []
+    faults: list[FaultRuleSpec] = []
+
+
+def reset(runtime: Runtime, *, subscription: str | None = None, provider: str | None = None) -> None:
+    """Everything (state, journal, fault rules, timing overrides, clock), one subscription, or one
+    provider's resources."""
+    with runtime.store.transaction() as tx:
+        if subscription:
+            tx.delete_subscription(subscription.lower())
+        elif provider:
+            if runtime.registry.provider(provider) is None:
+                raise errors.invalid_resource_namespace(provider)
+            tx.delete_namespace(provider)
+        else:
+            tx.delete_everything()
+            runtime.journal.clear()
+            runtime.faults.clear()
+            runtime.timing.clear()
+            runtime.clock.reset()
+    register_known_subscriptions(runtime)
+
+
+def export_state(runtime: Runtime) -> dict[str, Any]:
+    with runtime.store.transaction() as tx:
+        subscriptions = tx.list_subscriptions()
+        records = tx.all_resources()
+    groups, resources = [], []
+    for record in records:
+        body = {k: v for k, v in record.body.items() if k not in ("name", "type", "systemData", "etag")}
+        if record.type_key == RESOURCE_GROUP_TYPE_KEY:
+            groups.append({k: v for k, v in body.items() if k in ("id", "location", "tags", "managedBy")})
+            continue
+        found = runtime.registry.resource_type(record.type_key)
+        api_version = max(found[1].api_versions) if found else None
+        resources.append({"id": record.id, "apiVersion": api_version, **{k: v for k, v in body.items() if k != "id"}})
+    return {
+        "subscriptions": [
+            {"subscriptionId": s.subscription_id, "displayName": s.display_name, "tenantId": s.tenant_id}
+            for s in subscriptions
+        ],
+        "resourceGroups": groups,
+        "resources": resources,
+    }
+
+
+def _subscription(runtime: Runtime, tx: StoreTransaction, entry: str | SubscriptionEntry) -> None:
+    if isinstance(entry, str):
+        require_subscription(runtime, tx, entry)
+        return
+    record = require_subscription(runtime, tx, entry.subscription_id)  # checks the id and the allow-list
+    tx.rename_subscription(
+        SubscriptionRecord(
+            record.subscription_id,
+            entry.tenant_id or record.tenant_id,
+            entry.display_name or record.display_name,
+            record.state,
+        )
+    )
+
+
+def _resource_group(
+    runtime: Runtime,
+    tx: StoreTransaction,
+    subscription: str,
+    name: str,
+    location: str,
+    tags: dict[str, str] | None = None,
+    managed_by: str | None = None,
+) -> None:
+    if not is_valid_resource_group_name(name):
+        raise errors.invalid_resource_group_name(name)
+    require_subscription(runtime, tx, subscription)
+    existing = tx.get_resource(key_of(resource_group_id(subscription, name)))
+    tx.put_resource(
+        resource_group_record(
+            subscription,
+            name,
+            normalize_location(location),
+            runtime.clock.now(),
+            tags=tags,
+            managed_by=managed_by,
+            existing=existing,
+        )
+    )
+
+
+def import_state(runtime: Runtime, document: StateDocument) -> dict[str, int]:
+    """All or nothing: one transaction; resources are created directly in their final state."""
+    with runtime.store.transaction() as tx:
+        for subscription in document.subscriptions:
+            _subscription(runtime, tx, subscription)
+        for group in document.resource_groups:
+            parts = group.id.strip("/").split("/")
+            if len(parts) != 4 or parts[0].lower() != "subscriptions" or parts[2].lower() != "resourcegroups":
+                raise errors.ArmError(400, "InvalidResourceId", f"'{group.id}' is not a resource group id.")
+            _resource_group(runtime, tx, parts[1], parts[3], group.location, group.tags, group.managed_by)
+        # Parents before children.
+        for entry in sorted(document.resources, key=lambda e: e.id.count("/")):
+            try:
+                rid = parse_resource_id(entry.id)
+            except ValueError:
+                raise errors.ArmError(400, "InvalidResourceId", f"'{entry.id}' is not a resource id.") from None
+            found = runtime.registry.resource_type(rid.type_key)
+            if found is None:
+                raise errors.invalid_resource_type(rid.type_name, rid.namespace, entry.api_version)
+            provider, resource_type = found
+            body = entry.model_dump(by_alias=True, exclude={"id", "api_version"})
+            if tx.get_resource(key_of(rid.resource_group_id)) is None:
+                _resource_group(runtime, tx, rid.subscription_id, rid.resource_group, body.get("location") or "eastus")
+            parent = rid.parent
+            if parent is not None and tx.get_resource(parent.key) is None:
+                raise errors.parent_resource_not_found(parent.id)
+            writer = ResourceWriter(provider, resource_type)
+            writer.write_final(runtime, tx, rid, entry.api_version or max(resource_type.api_versions), body, SEEDER)
+    for spec in document.faults:
+        runtime.faults.add(spec)
+    return {
+        "resourceGroups": len(document.resource_groups),
+        "resources": len(document.resources),
+        "faults": len(document.faults),
+    }
+
+
+def read_seed_file(path: Path) -> StateDocument:
+    """JSON, or YAML for `.yaml`/`.yml` files."""
+    try:
+        text = path.read_text()
+        data = yaml.safe_load(text) if path.suffix.lower() in (".yaml", ".yml") else json.loads(text)
+        return StateDocument.model_validate(data)
+    except (OSError, ValueError, yaml.YAMLError, ValidationError) as error:
+        raise ValueError(f"seed file {path}: {error}") from None

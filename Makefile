@@ -2,15 +2,23 @@
 PYTHON ?= python3
 VENV ?= .venv
 STAMP := $(VENV)/.installed-stamp
+# The real Azure CLI for `make test-clients`, in a venv of its own (its pins clash with the SDKs in $(VENV)).
+AZURE_CLI_VERSION := 2.91.0
+AZCLI_VENV := .venv-azcli
+AZCLI_STAMP := $(AZCLI_VENV)/.installed-azure-cli-$(AZURE_CLI_VERSION)
 
-.PHONY: run test lint generate clean
+.PHONY: run test test-clients lint generate clean
 
 run: $(STAMP)
 	$(VENV)/bin/arm-emulator serve
 
 test: $(STAMP)
 	$(VENV)/bin/ruff check src tests
-	$(VENV)/bin/python -m pytest
+	$(VENV)/bin/python -m pytest -m "not azcli"
+
+# Drives the real `az` against the emulator (tests/clients/test_az_cli.py).
+test-clients: $(STAMP) $(AZCLI_STAMP)
+	ARM_EMULATOR_AZ=$(CURDIR)/$(AZCLI_VENV)/bin/az $(VENV)/bin/python -m pytest -m azcli tests/clients
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests
@@ -22,7 +30,15 @@ $(STAMP): pyproject.toml
 	$(VENV)/bin/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# Order-only on $(STAMP): that recipe makes sure `python3 -m venv` works.
+$(AZCLI_STAMP): | $(STAMP)
+	test -x $(AZCLI_VENV)/bin/python || $(PYTHON) -m venv $(AZCLI_VENV)
+	$(AZCLI_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(AZCLI_VENV)/bin/python -m pip install --quiet 'azure-cli==$(AZURE_CLI_VERSION)'
+	rm -f $(AZCLI_VENV)/.installed-azure-cli-*
+	touch $@
+
 clean:
-	rm -rf $(VENV) .arm-emulator .pytest_cache
+	rm -rf $(VENV) $(AZCLI_VENV) .arm-emulator .pytest_cache
 
 include Makefile.generate

@@ -45,7 +45,12 @@ class Settings(BaseSettings):
     lro_mode: Literal["time", "polls"] = Field(
         "time", description="time: a step every lro_step_seconds; polls: each poll advances one step."
     )
-    retry_after_seconds: int = Field(1, ge=1, description="Retry-After sent on in-progress responses.")
+    retry_after_seconds: int = Field(
+        1,
+        ge=0,
+        description="Retry-After on in-progress answers (at least this; more if the next step is further off). "
+        "0 sends none, so clients use their own polling interval.",
+    )
     walker_interval_seconds: float = Field(
         0.2, gt=0, description="How often the background walker looks for due operations."
     )

@@ -7,7 +7,7 @@ from azure.core.exceptions import ResourceNotFoundError
 from azure.mgmt.deviceupdate.models import Account, AccountUpdate, ManagedServiceIdentity
 from conftest import SUBSCRIPTION, unique
 from emulator_process import EmulatorProcess
-from sdk import Recorder, deviceupdate, resources
+from sdk_clients import Recorder, deviceupdate, resources
 
 pytestmark = pytest.mark.clients
 

@@ -13,7 +13,7 @@ from azure.mgmt.healthcareapis.models import (
 )
 from conftest import SUBSCRIPTION, arm_path, unique
 from emulator_process import EmulatorProcess
-from sdk import Recorder, healthcare, resources
+from sdk_clients import Recorder, healthcare, resources
 
 pytestmark = pytest.mark.clients
 
@@ -129,7 +129,7 @@ def test_workspace_with_services_cannot_be_deleted(emulator: EmulatorProcess, gr
 def test_unsupported_api_version_is_refused_with_the_supported_list(emulator: EmulatorProcess, group: str) -> None:
     from azure.mgmt.healthcareapis import HealthcareApisManagementClient
     from conftest import StaticCredential
-    from sdk import client_options
+    from sdk_clients import client_options
 
     default_version = HealthcareApisManagementClient(StaticCredential(), SUBSCRIPTION, **client_options(emulator))
     with pytest.raises(HttpResponseError) as raised:

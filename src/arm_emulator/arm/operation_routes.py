@@ -42,7 +42,7 @@ def operation_response(
     runtime = runtime_of(request)
     if as_location:
         if not op.done:
-            return empty_response(202, {"Location": str(request.url), "Retry-After": retry_after(runtime, op.due_at)})
+            return empty_response(202, {"Location": str(request.url), **retry_after(runtime, op.due_at)})
         if op.status != "Succeeded":
             error = op.error or {"code": op.status, "message": f"The operation ended {op.status}."}
             return error_response(errors.ArmError(400, error["code"], error.get("message", "")))
@@ -54,7 +54,7 @@ def operation_response(
         body = {**record.body, "etag": record.etag} if etag_in_body else record.body
         return json_response(body, 200, {"ETag": record.etag})
     status = 200 if op.done else declaration.in_progress_status_code
-    headers = {} if op.done else {"Retry-After": retry_after(runtime, op.due_at)}
+    headers = {} if op.done else retry_after(runtime, op.due_at)
     return json_response(shape(declaration.body_model, status_body(declaration, op)), status, headers)
 
 

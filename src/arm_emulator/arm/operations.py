@@ -191,12 +191,15 @@ def fresh_operation(runtime: Runtime, operation_id: str) -> OperationRecord | No
     return op
 
 
-def retry_after(runtime: Runtime, due_at: float | None) -> str:
-    """Integer seconds ≥ 1: clients treat 0 as "use my 30 s default"."""
+def retry_after(runtime: Runtime, due_at: float | None) -> dict[str, str]:
+    """The Retry-After header for an in-progress answer: integer seconds, never 0 (clients read 0 as
+    "use my 30 s default"); none at all if the setting is 0, so clients use their own interval."""
     seconds = runtime.settings.retry_after_seconds
+    if seconds == 0:
+        return {}
     if due_at is not None and due_at != PER_POLL:
         seconds = max(seconds, math.ceil(due_at - runtime.clock.now()))
-    return str(seconds)
+    return {"Retry-After": str(seconds)}
 
 
 def status_url(
@@ -220,7 +223,7 @@ def status_url(
 def polling_headers(
     runtime: Runtime, base: str, endpoint: OperationStatusEndpoint, op: OperationRecord, profile: LroProfile
 ) -> dict[str, str]:
-    headers = {"Retry-After": retry_after(runtime, op.due_at)}
+    headers = retry_after(runtime, op.due_at)
     if profile.async_operation_header:
         headers["Azure-AsyncOperation"] = status_url(base, endpoint, op)
     if profile.location_header:

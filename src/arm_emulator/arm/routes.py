@@ -118,7 +118,7 @@ class ResourceRoutes:
     def _record_headers(self, runtime: Runtime, record: ResourceRecord) -> dict[str, str]:
         headers = {"ETag": record.etag}
         if record.operation_id is not None:
-            headers["Retry-After"] = retry_after(runtime, record.due_at)
+            headers.update(retry_after(runtime, record.due_at))
         return headers
 
     def _write(

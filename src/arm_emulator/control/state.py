@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..arm import errors
 from ..arm.faults import FaultRuleSpec
+from ..arm.operations import catch_up
 from ..arm.resource_id import is_valid_resource_group_name, key_of, parse_resource_id, resource_group_id
 from ..arm.runtime import Runtime
 from ..arm.scopes import RESOURCE_GROUP_TYPE_KEY, normalize_location, require_subscription, resource_group_record
@@ -77,6 +78,7 @@ def reset(runtime: Runtime, *, subscription: str | None = None, provider: str | 
 
 
 def export_state(runtime: Runtime) -> dict[str, Any]:
+    catch_up(runtime)  # what a client would see now
     with runtime.store.transaction() as tx:
         subscriptions = tx.list_subscriptions()
         records = tx.all_resources()

@@ -1,0 +1,284 @@
+"""The real Azure CLI against the emulator: cloud register, service-principal login, groups, `az resource`.
+
+The emulator runs with `auth_mode=strict`, so every ARM call below carries a token az got from the
+emulator's own Entra endpoints. `make test-clients` installs azure-cli and sets ARM_EMULATOR_AZ.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import pytest
+from azcli import CLOUD, AzCli, Result
+from conftest import unique
+from emulator_process import EmulatorProcess
+
+pytestmark = pytest.mark.azcli
+
+HC = "2022-06-01"
+DU = "2023-07-01"
+
+
+@pytest.fixture(scope="module")
+def strict_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorProcess]:
+    process = EmulatorProcess(tmp_path_factory.mktemp("azcli-emulator"), auth_mode="strict").start()
+    yield process
+    process.stop()
+
+
+@pytest.fixture(scope="module")
+def identity(strict_emulator: EmulatorProcess) -> dict[str, Any]:
+    """The default tenant, subscription and service principal the emulator made on first start."""
+    loaded: dict[str, Any] = json.loads((strict_emulator.data_dir / "identity.json").read_text())
+    return loaded
+
+
+def new_az(emulator: EmulatorProcess, factory: pytest.TempPathFactory) -> AzCli:
+    return AzCli(emulator, factory.mktemp("azure-config"))
+
+
+@pytest.fixture(scope="module")
+def az(strict_emulator: EmulatorProcess, identity: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) -> AzCli:
+    """An az logged in to the emulator cloud as the default service principal."""
+    cli = new_az(strict_emulator, tmp_path_factory)
+    cli.use_emulator_cloud()
+    login = cli.login(identity["app"]["client_id"], identity["app"]["client_secret"], identity["tenantId"])
+    assert login.returncode == 0, login.stderr
+    return cli
+
+
+@pytest.fixture(scope="module")
+def group(az: AzCli) -> str:
+    name = unique("rg-az-")
+    az("group", "create", "--name", name, "--location", "eastus")
+    return name
+
+
+def resource_id(identity: dict[str, Any], group: str, namespace: str, *pairs: str) -> str:
+    return f"/subscriptions/{identity['subscriptionId']}/resourceGroups/{group}/providers/{namespace}/" + "/".join(
+        pairs
+    )
+
+
+def create(az: AzCli, id_: str, version: str, location: str, *, debug: bool = False) -> Result:
+    """`az resource create` with an empty property bag (the emulator fills in the defaults)."""
+    args = ("resource", "create", "--id", id_, "--api-version", version, "--location", location, "--properties", "{}")
+    return az.ok(*args, debug=debug)
+
+
+def jwt_claims(token: str) -> dict[str, Any]:
+    payload = token.split(".")[1]
+    claims: dict[str, Any] = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    return claims
+
+
+def paths(wire: list[tuple[str, str, int]]) -> list[tuple[str, str, int]]:
+    return [(method, urlsplit(url).path, status) for method, url, status in wire]
+
+
+def api_version(url: str) -> str:
+    return parse_qs(urlsplit(url).query)["api-version"][0]
+
+
+# -- Cloud and login -------------------------------------------------------------------------------
+
+
+def test_cloud_register_reads_every_endpoint_from_the_emulator_metadata(
+    strict_emulator: EmulatorProcess, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    cli = new_az(strict_emulator, tmp_path_factory)
+    cli.use_emulator_cloud()
+
+    cloud = cli("cloud", "show")
+    url = strict_emulator.url
+    assert cloud["name"] == CLOUD
+    assert cloud["isActive"] is True
+    endpoints = cloud["endpoints"]
+    # Given on the command line (az keeps it without the trailing slash).
+    assert endpoints["resourceManager"].rstrip("/") == url
+    # The rest only comes from /metadata/endpoints: loginEndpoint, audiences[0], the Graph audience.
+    assert endpoints["activeDirectory"] == url
+    assert endpoints["activeDirectoryResourceId"] == f"{url}/"
+    assert endpoints["management"] == f"{url}/"
+    assert endpoints["microsoftGraphResourceId"] == f"{url}/graph/"
+    assert cloud["suffixes"]["storageEndpoint"] == "core.windows.net"
+    assert CLOUD in [c["name"] for c in cli("cloud", "list") if c["isActive"]]
+
+
+def test_service_principal_login_lists_the_default_subscription(
+    strict_emulator: EmulatorProcess, identity: dict[str, Any], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    cli = new_az(strict_emulator, tmp_path_factory)
+    cli.use_emulator_cloud()
+
+    login = cli.login(identity["app"]["client_id"], identity["app"]["client_secret"], identity["tenantId"])
+
+    assert login.returncode == 0, login.stderr
+    [subscription] = login.json()
+    assert subscription["id"] == identity["subscriptionId"]
+    assert subscription["tenantId"] == identity["tenantId"]
+    assert subscription["homeTenantId"] == identity["tenantId"]
+    assert subscription["cloudName"] == CLOUD
+    assert subscription["state"] == "Enabled"
+    assert subscription["isDefault"] is True
+    assert subscription["user"] == {"name": identity["app"]["client_id"], "type": "servicePrincipal"}
+
+
+def test_login_with_a_wrong_secret_fails_with_the_entra_error(
+    strict_emulator: EmulatorProcess, identity: dict[str, Any], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    cli = new_az(strict_emulator, tmp_path_factory)
+    cli.use_emulator_cloud()
+
+    login = cli.login(identity["app"]["client_id"], "not-the-secret", identity["tenantId"])
+
+    assert login.returncode != 0
+    assert "AADSTS7000215" in login.stderr or "invalid_client" in login.stderr, login.stderr
+    assert identity["app"]["client_id"] in login.stderr
+    assert cli("account", "list") == []
+
+
+# -- Account and token -----------------------------------------------------------------------------
+
+
+def test_account_show_is_the_default_subscription(az: AzCli, identity: dict[str, Any]) -> None:
+    account = az("account", "show")
+
+    assert account["id"] == identity["subscriptionId"]
+    assert account["tenantId"] == identity["tenantId"]
+    assert account["state"] == "Enabled"
+    assert account["environmentName"] == CLOUD
+    assert account["user"] == {"name": identity["app"]["client_id"], "type": "servicePrincipal"}
+
+
+def test_access_token_is_an_emulator_jwt_that_strict_arm_accepts(
+    az: AzCli, identity: dict[str, Any], strict_emulator: EmulatorProcess
+) -> None:
+    issued = az("account", "get-access-token")
+
+    assert issued["tokenType"] == "Bearer"
+    assert issued["subscription"] == identity["subscriptionId"]
+    assert issued["tenant"] == identity["tenantId"]
+    claims = jwt_claims(issued["accessToken"])
+    assert claims["tid"] == identity["tenantId"]
+    assert claims["appid"] == identity["app"]["client_id"]
+    assert claims["oid"] == identity["app"]["object_id"]
+    # az asks for `<audiences[0]>/.default` = `https://host:port//.default`; the audience is ARM's own URL.
+    assert claims["aud"] == f"{strict_emulator.url}/"
+    # MSAL counts expires_in from when it sent the request, so its expiry may be a second early.
+    assert claims["exp"] - claims["iat"] == 3600
+    assert 0 <= claims["exp"] - issued["expires_on"] <= 5
+
+    path = f"{strict_emulator.url}/subscriptions/{identity['subscriptionId']}?api-version=2022-12-01"
+    with_token = httpx.get(
+        path, headers={"Authorization": f"Bearer {issued['accessToken']}"}, verify=strict_emulator.verify
+    )
+    assert with_token.status_code == 200, with_token.text
+    assert with_token.json()["subscriptionId"] == identity["subscriptionId"]
+    forged = httpx.get(path, headers={"Authorization": "Bearer not-a-jwt"}, verify=strict_emulator.verify)
+    assert forged.status_code == 401
+
+
+# -- Resource groups -------------------------------------------------------------------------------
+
+
+def test_group_create_and_show(az: AzCli, identity: dict[str, Any]) -> None:
+    name = unique("rg-az-")
+    created = az("group", "create", "--name", name, "--location", "eastus")
+
+    expected_id = f"/subscriptions/{identity['subscriptionId']}/resourceGroups/{name}"
+    assert created["id"] == expected_id
+    assert created["name"] == name
+    assert created["location"] == "eastus"
+    assert created["properties"]["provisioningState"] == "Succeeded"
+
+    shown = az.ok("group", "show", "--name", name, debug=True)
+    assert shown.json() == created
+    # az spells the segment in lower case; the emulator routes it anyway.
+    [(method, url, status)] = shown.wire()
+    assert (method, urlsplit(url).path, status) == ("GET", expected_id.replace("resourceGroups", "resourcegroups"), 200)
+
+
+# -- az resource: HealthcareApis -------------------------------------------------------------------
+
+
+def test_resource_create_workspace_and_dicom_service(az: AzCli, identity: dict[str, Any], group: str) -> None:
+    workspace, dicom = unique("ws"), unique("dcm")
+    workspace_id = resource_id(identity, group, "Microsoft.HealthcareApis", "workspaces", workspace)
+    dicom_id = f"{workspace_id}/dicomservices/{dicom}"
+
+    created_workspace = create(az, workspace_id, HC, "eastus").json()
+    assert created_workspace["id"] == workspace_id
+    assert created_workspace["type"] == "Microsoft.HealthcareApis/workspaces"
+    assert created_workspace["properties"]["provisioningState"] == "Succeeded"
+
+    creating = create(az, dicom_id, HC, "eastus", debug=True)
+    created = creating.json()
+    assert created["id"] == dicom_id
+    assert created["name"] == dicom
+    assert created["type"] == "Microsoft.HealthcareApis/workspaces/dicomservices"
+    assert created["location"] == "eastus"
+    assert created["properties"]["provisioningState"] == "Succeeded"
+    assert created["properties"]["serviceUrl"] == f"https://{workspace}-{dicom}.dicom.azurehealthcareapis.com"
+    # 201 Creating with Azure-AsyncOperation; the first poll already sees Succeeded; then the final GET.
+    wire = creating.wire()
+    assert [(m, s) for m, _, s in paths(wire)] == [("PUT", 201), ("GET", 200), ("GET", 200)]
+    assert paths(wire)[0][1] == paths(wire)[2][1] == dicom_id
+    assert "/providers/Microsoft.HealthcareApis/locations/eastus/operationresults/" in paths(wire)[1][1]
+
+    shown = az("resource", "show", "--id", dicom_id, "--api-version", HC)
+    assert shown == created
+
+
+def test_resource_show_without_api_version_reads_the_provider_document(
+    az: AzCli, identity: dict[str, Any], group: str
+) -> None:
+    workspace, dicom = unique("ws"), unique("dcm")
+    workspace_id = resource_id(identity, group, "Microsoft.HealthcareApis", "workspaces", workspace)
+    dicom_id = f"{workspace_id}/dicomservices/{dicom}"
+    for each in (workspace_id, dicom_id):
+        create(az, each, HC, "eastus")
+
+    shown = az.ok("resource", "show", "--id", dicom_id, debug=True)
+
+    assert shown.json()["id"] == dicom_id
+    assert shown.json()["properties"]["provisioningState"] == "Succeeded"
+    [(get_provider, provider_url, provider_status), (get_resource, resource_url, resource_status)] = shown.wire()
+    assert (get_provider, urlsplit(provider_url).path, provider_status) == (
+        "GET",
+        f"/subscriptions/{identity['subscriptionId']}/providers/Microsoft.HealthcareApis",
+        200,
+    )
+    # The newest non-preview version the provider document lists for workspaces/dicomservices.
+    assert (get_resource, urlsplit(resource_url).path, resource_status) == ("GET", dicom_id, 200)
+    assert api_version(resource_url) == HC
+
+
+# -- az resource: DeviceUpdate ---------------------------------------------------------------------
+
+
+def test_resource_create_and_delete_device_update_account(az: AzCli, identity: dict[str, Any], group: str) -> None:
+    name = unique("adu")
+    account_id = resource_id(identity, group, "Microsoft.DeviceUpdate", "accounts", name)
+
+    created = create(az, account_id, DU, "westus2").json()
+    assert created["id"] == account_id
+    assert created["type"] == "Microsoft.DeviceUpdate/accounts"
+    assert created["location"] == "westus2"
+    assert created["properties"]["provisioningState"] == "Succeeded"
+    assert created["properties"]["hostName"] == f"{name}.api.adu.microsoft.com"
+    assert az("resource", "show", "--id", account_id, "--api-version", DU) == created
+
+    deleted = az.ok("resource", "delete", "--id", account_id, "--api-version", DU)
+    assert deleted.stdout.strip() == ""
+
+    missing = az.run("resource", "show", "--id", account_id, "--api-version", DU)
+    assert missing.returncode != 0
+    assert "(ResourceNotFound)" in missing.stderr, missing.stderr
+    assert f"'Microsoft.DeviceUpdate/accounts/{name}'" in missing.stderr
+    assert f"resource group '{group}'" in missing.stderr

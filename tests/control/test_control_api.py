@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -11,9 +12,11 @@ import httpx
 import pytest
 from azure.core.exceptions import HttpResponseError
 from azure.mgmt.healthcareapis.models import DicomService, Workspace
-from conftest import SUBSCRIPTION, arm_path, unique
+from conftest import REPO_ROOT, SUBSCRIPTION, arm_path, unique
 from emulator_process import EmulatorProcess
 from sdk_clients import Recorder, healthcare
+
+from arm_emulator.control.state import read_seed_file
 
 HC = "api-version=2022-06-01"
 DU = "api-version=2023-07-01"
@@ -98,6 +101,7 @@ def test_export_then_import_restores_resources_in_their_final_state(http: httpx.
     dicom = http.get(f"{arm_path(rg, 'workspaces', 'ws1', 'dicomservices', 'dcm1')}?{HC}").json()
     assert dicom["properties"]["serviceUrl"] == "https://ws1-dcm1.dicom.azurehealthcareapis.com"
     assert http.get(account(rg, "acct1")).json()["properties"]["sku"] == "Free"
+
     def by_id(resources: list[dict[str, object]]) -> list[dict[str, object]]:
         return sorted(resources, key=lambda r: str(r["id"]))
 
@@ -402,3 +406,25 @@ def test_control_token_guards_the_control_api(tmp_path: Path) -> None:
             assert anonymous.get("/_emulator/state", headers={"x-emulator-token": "letmein"}).status_code == 200
     finally:
         process.stop()
+
+
+def test_the_ca_is_served_for_clients_without_the_data_dir(controlled: EmulatorProcess) -> None:
+    with httpx.Client(base_url=controlled.url, verify=False) as bootstrap:  # fetched once, before trusting it
+        served = bootstrap.get("/_emulator/ca.pem")
+    assert served.status_code == 200
+    assert served.content == controlled.ca_file.read_bytes()
+
+
+@pytest.mark.parametrize("source", ["README.md", "docker/seed.yaml"])
+def test_the_shipped_seed_examples_load(http: httpx.Client, tmp_path: Path, source: str) -> None:
+    text = (REPO_ROOT / source).read_text()
+    if source == "README.md":
+        text = re.search(r"<!-- example:seed .*?-->\n```yaml\n(.*?)```", text, re.S).group(1)  # type: ignore[union-attr]
+    seed = tmp_path / "seed.yaml"
+    seed.write_text(text)
+    document = read_seed_file(seed)
+    imported = http.post("/_emulator/state", json=document.model_dump(by_alias=True, exclude_none=True, mode="json"))
+    assert imported.status_code == 200, imported.text
+    assert imported.json()["resources"] == len(document.resources) > 0
+    for resource in document.resources:
+        assert http.get(f"{resource.id}?api-version={resource.api_version or '2022-06-01'}").status_code == 200

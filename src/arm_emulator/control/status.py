@@ -8,6 +8,7 @@ from starlette.responses import Response
 
 from .. import __version__
 from ..arm.responses import json_response
+from ..arm.runtime import runtime_of
 
 
 def register(router: APIRouter) -> None:
@@ -16,6 +17,17 @@ def register(router: APIRouter) -> None:
         """200 once the store is open and the walker runs; 503 before (and while shutting down)."""
         live = getattr(request.app.state, "live", False)
         return json_response({"status": "ok" if live else "starting", "version": __version__}, 200 if live else 503)
+
+    @router.get("/_emulator/ca.pem", tags=["emulator"], response_class=Response)
+    async def ca_certificate(request: Request) -> Response:
+        """The local CA (public part), for clients that cannot share the data dir, such as CI service
+        containers: fetch it once without verification, then trust it."""
+        ca = runtime_of(request).settings.data_dir / "tls" / "ca.pem"
+        if not ca.exists():
+            return json_response(
+                {"error": {"code": "NoLocalCA", "message": "This server uses your own certificate."}}, 404
+            )
+        return Response(ca.read_bytes(), media_type="application/x-pem-file")
 
     @router.get("/_emulator/ready", tags=["emulator"], response_class=Response)
     async def ready(request: Request) -> Response:

@@ -249,46 +249,22 @@ class ResourceRoutes:
             raise errors.location_immutable(rid.name, existing.body["location"], location, rid.resource_group)
 
         body = self.writer.build(runtime, rid, api_version, models, requested, existing)
+        lifecycle = self.rt.lifecycle
         if existing is None:
-            return self._write(
-                runtime,
-                request,
-                rid,
-                api_version,
-                body,
-                None,
-                self.rt.lifecycle.create,
-                "create",
-                request_digest,
+            profile, kind = lifecycle.create, "create"
+        elif comparable(body) != comparable(existing.body):
+            profile, kind = lifecycle.replace, "replace"
+        else:
+            profile, kind = lifecycle.unchanged, "replace"
+            nothing_changed = (
+                body.get("tags") == existing.body.get("tags") and existing.provisioning_state == "Succeeded"
             )
-        if comparable(body) != comparable(existing.body):
-            return self._write(
-                runtime,
-                request,
-                rid,
-                api_version,
-                body,
-                existing,
-                self.rt.lifecycle.replace,
-                "replace",
-                request_digest,
-            )
-        unchanged = self.rt.lifecycle.unchanged
-        nothing_changed = body.get("tags") == existing.body.get("tags") and existing.provisioning_state == "Succeeded"
-        if nothing_changed and unchanged.synchronous:
-            # No write at all: same ETag, same systemData.
-            return json_response(self._render(existing), unchanged.status_code, self._record_headers(runtime, existing))
-        return self._write(
-            runtime,
-            request,
-            rid,
-            api_version,
-            body,
-            existing,
-            self.rt.lifecycle.unchanged,
-            "replace",
-            request_digest,
-        )
+            if nothing_changed and profile.synchronous:
+                # No write at all: same ETag, same systemData.
+                return json_response(
+                    self._render(existing), profile.status_code, self._record_headers(runtime, existing)
+                )
+        return self._write(runtime, request, rid, api_version, body, existing, profile, kind, request_digest)
 
     async def get(self, request: Request, params: dict[str, str]) -> Response:
         record = self._read(request, params)

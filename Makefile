@@ -6,6 +6,11 @@ STAMP := $(VENV)/.installed-stamp
 AZURE_CLI_VERSION := 2.91.0
 AZCLI_VENV := .venv-azcli
 AZCLI_STAMP := $(AZCLI_VENV)/.installed-azure-cli-$(AZURE_CLI_VERSION)
+# The official JavaScript SDKs for `make test-clients`, pinned in tests/clients/js/package.json.
+JS_DIR := tests/clients/js
+JS_STAMP := $(JS_DIR)/node_modules/.installed-stamp
+# Tests that need those clients are deselected (not skipped) from `make test`.
+CLIENT_MARKERS := azcli or jsclient
 
 .PHONY: run test test-clients lint generate clean
 
@@ -14,11 +19,11 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(VENV)/bin/ruff check src tests
-	$(VENV)/bin/python -m pytest -m "not azcli"
+	$(VENV)/bin/python -m pytest -m "not ($(CLIENT_MARKERS))"
 
-# Drives the real `az` against the emulator (tests/clients/test_az_cli.py).
-test-clients: $(STAMP) $(AZCLI_STAMP)
-	ARM_EMULATOR_AZ=$(CURDIR)/$(AZCLI_VENV)/bin/az $(VENV)/bin/python -m pytest -m azcli tests/clients
+# Drives the real `az` and the JavaScript SDKs against the emulator (tests/clients/).
+test-clients: $(STAMP) $(AZCLI_STAMP) $(JS_STAMP)
+	ARM_EMULATOR_AZ=$(CURDIR)/$(AZCLI_VENV)/bin/az $(VENV)/bin/python -m pytest -m "$(CLIENT_MARKERS)" tests/clients
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests
@@ -38,7 +43,14 @@ $(AZCLI_STAMP): | $(STAMP)
 	rm -f $(AZCLI_VENV)/.installed-azure-cli-*
 	touch $@
 
+$(JS_STAMP): $(JS_DIR)/package.json
+	@command -v npm >/dev/null 2>&1 || { apt-get update && apt-get install -y nodejs npm; }
+	cd $(JS_DIR) && npm install --no-audit --no-fund --loglevel=error
+	touch $@
+
 clean:
-	rm -rf $(VENV) $(AZCLI_VENV) .arm-emulator .pytest_cache
+	rm -rf $(VENV) $(AZCLI_VENV) $(JS_DIR)/node_modules .arm-emulator .pytest_cache
 
 include Makefile.generate
+# Optional fragments (benchmarks, browser for the dashboard test, ...).
+-include mk/*.mk

@@ -1,0 +1,53 @@
+"""The README's az CLI block, run by bash as written (only the URL is this test server's)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from azcli import AzCli
+from conftest import REPO_ROOT
+from emulator_process import EmulatorProcess
+
+pytestmark = pytest.mark.azcli
+
+
+@pytest.fixture(scope="module")
+def strict(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorProcess]:
+    process = EmulatorProcess(tmp_path_factory.mktemp("az-readme"), auth_mode="strict").start()
+    yield process
+    process.stop()
+
+
+def test_readme_az_block(strict: EmulatorProcess, tmp_path: Path) -> None:
+    match = re.search(r"<!-- example:az-cli -->\n```sh\n(.*?)```", (REPO_ROOT / "README.md").read_text(), re.S)
+    assert match, "README has no az CLI example"
+    script = match.group(1).replace("https://localhost:8443", strict.url)
+    az = AzCli(strict, tmp_path / "azure")
+    identity = json.loads((strict.data_dir / "identity.json").read_text())
+    env = {
+        **az.env(),
+        "PATH": f"{Path(az.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        # The banner's exports:
+        "AZURE_TENANT_ID": identity["tenantId"],
+        "AZURE_CLIENT_ID": identity["app"]["client_id"],
+        "AZURE_CLIENT_SECRET": identity["app"]["client_secret"],
+        "AZURE_SUBSCRIPTION_ID": identity["subscriptionId"],
+    }
+    result = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", script], env=env, capture_output=True, text=True, timeout=180
+    )
+    assert result.returncode == 0, result.stderr
+    created = [json.loads(chunk) for chunk in re.findall(r"^\{.*?^\}", result.stdout, re.S | re.M)]
+    states = {c["id"].rsplit("/", 1)[1]: c["properties"]["provisioningState"] for c in created if "properties" in c}
+    assert states == {
+        "demo-rg": "Succeeded",
+        "demows": "Succeeded",
+        "demodicom": "Succeeded",
+        "demo-account": "Succeeded",
+    }

@@ -12,12 +12,17 @@ JS_STAMP := $(JS_DIR)/node_modules/.installed-stamp
 # Tests that need those clients are deselected (not skipped) from `make test`.
 CLIENT_MARKERS := azcli or jsclient
 
+# Fragments: the browser for the dashboard test, benchmarks. Included before the rules below so
+# their variables are set when those rules read them; `run` stays the default goal.
+.DEFAULT_GOAL := run
+-include mk/*.mk
+
 .PHONY: run test test-clients lint generate clean
 
 run: $(STAMP)
 	$(VENV)/bin/arm-emulator serve
 
-test: $(STAMP)
+test: $(STAMP) $(BROWSER_STAMP)
 	$(VENV)/bin/ruff check src tests
 	$(VENV)/bin/python -m pytest -m "not ($(CLIENT_MARKERS))"
 
@@ -52,5 +57,3 @@ clean:
 	rm -rf $(VENV) $(AZCLI_VENV) $(JS_DIR)/node_modules .arm-emulator .pytest_cache
 
 include Makefile.generate
-# Optional fragments (benchmarks, browser for the dashboard test, ...).
--include mk/*.mk

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from . import api, status
+from . import api, status, ui
 
 
 def register(router: APIRouter) -> None:
     status.register(router)
     api.register(router)
+    ui.register(router)

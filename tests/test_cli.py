@@ -45,7 +45,7 @@ def test_health_command_against_a_running_and_a_stopped_server(emulator: Emulato
     command = [sys.executable, "-m", "arm_emulator", "health", "--data-dir", str(emulator.data_dir)]
     up = subprocess.run([*command, "--url", emulator.url], capture_output=True, text=True, timeout=30)
     assert up.returncode == 0, up.stderr
-    assert '"status":"ok"' in up.stdout
+    assert '"status":"ready"' in up.stdout
     down = subprocess.run([*command, "--url", "https://127.0.0.1:1"], capture_output=True, text=True, timeout=30)
     assert down.returncode == 1
     assert "unhealthy" in down.stderr

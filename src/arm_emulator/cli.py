@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import socket
 import ssl
 import sys
 from pathlib import Path
@@ -14,9 +13,7 @@ from pydantic import ValidationError
 
 from .identity.directory import IDENTITY_FILE, Directory, load_directory
 from .settings import Settings
-from .tls import TlsFiles, ensure_certificates
-
-GRACEFUL_SHUTDOWN_SECONDS = 2
+from .tls import TlsFiles
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -90,7 +87,9 @@ def _parser() -> argparse.ArgumentParser:
         help="[ARM_EMULATOR_LOG_LEVEL]",
     )
 
-    health = commands.add_parser("health", help="exit 0 if the emulator answers /_emulator/health")
+    health = commands.add_parser(
+        "health", help="exit 0 once the emulator is ready (/_emulator/ready: serving, seed loaded)"
+    )
     health.add_argument("--url", help="base URL (default: from the settings, on 127.0.0.1)")
     health.add_argument("--data-dir", type=Path, help="to find the CA [ARM_EMULATOR_DATA_DIR]")
     health.add_argument("--timeout", type=float, default=3.0)
@@ -130,38 +129,14 @@ def _banner(settings: Settings, url: str, tls: TlsFiles | None, directory: Direc
 
 def serve(settings: Settings) -> int:
     # Imported here so that `arm-emulator health` (a container healthcheck) starts fast.
-    import uvicorn
+    from .server import prepare
 
-    from .app import create_app
-
-    tls: TlsFiles | None = None
-    if settings.tls:
-        if settings.cert_file and settings.key_file:
-            tls = TlsFiles(None, settings.cert_file, settings.key_file)
-        else:
-            tls = ensure_certificates(settings.data_dir, settings.tls_hostnames)
-    family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((settings.host, settings.port))
-    port = sock.getsockname()[1]
-    host = f"[{settings.host}]" if family == socket.AF_INET6 else settings.host
-    url = f"{'https' if tls else 'http'}://{host}:{port}"
-    config = uvicorn.Config(
-        create_app(settings),
-        log_level=settings.log_level,
-        ssl_certfile=str(tls.cert_file) if tls else None,
-        ssl_keyfile=str(tls.key_file) if tls else None,
-        server_header=False,
-        lifespan="on",
-        # Idle keep-alive TLS connections would otherwise hold SIGTERM for the SSL shutdown timeout.
-        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
-    )
+    prepared = prepare(settings)
     directory = load_directory(
         settings.data_dir, tenant_id=settings.tenant_id, registrations_file=settings.registrations_file
     )
-    print(_banner(settings, url, tls, directory), flush=True)
-    uvicorn.Server(config).run(sockets=[sock])
+    print(_banner(settings, prepared.url, prepared.tls, directory), flush=True)
+    prepared.server.run(sockets=prepared.sockets)
     return 0
 
 
@@ -171,9 +146,7 @@ def health(args: argparse.Namespace) -> int:
     url = args.url or f"{'https' if settings.tls else 'http'}://127.0.0.1:{settings.port}"
     verify: Any = ssl.create_default_context(cafile=str(ca)) if ca.exists() else True
     try:
-        response = httpx.get(
-            f"{url.rstrip('/')}/_emulator/health", verify=verify, timeout=args.timeout, trust_env=False
-        )
+        response = httpx.get(f"{url.rstrip('/')}/_emulator/ready", verify=verify, timeout=args.timeout, trust_env=False)
     except httpx.HTTPError as error:
         print(f"unhealthy: {error}", file=sys.stderr)
         return 1

@@ -5,12 +5,15 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
 
 from . import __version__, control
 from .arm import cloud_metadata, error_handlers, resource_groups, resource_providers, subscriptions
 from .arm.auth import Authenticator
+from .arm.endpoints import document_parameters
 from .arm.journal import Journal
 from .arm.middleware import ArmMiddleware
 from .arm.operation_routes import register_operation_status
@@ -79,19 +82,30 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
     app.state.runtime = runtime
     app.state.live = app.state.ready = False
 
-    # Routes: the emulator's own, cloud discovery, ARM's own APIs, each provider's declared types,
-    # then the fake Entra ID (its paths start with a tenant, so they go last).
+    # Routes, matched in this order: each provider's declared types first (the busiest), ARM's own
+    # APIs, cloud discovery, the emulator's own, then the fake Entra ID (its paths start with a
+    # tenant, so they must come last).
     router = app.router
-    control.register(router)
-    cloud_metadata.register(router)
-    subscriptions.register(router)
-    resource_providers.register(router)
-    resource_groups.register(router)
     for provider in registry.providers:
         for resource_type in provider.resource_types:
             ResourceRoutes(provider, resource_type).register(router)
         register_operation_status(router, provider)
+    resource_groups.register(router)
+    subscriptions.register(router)
+    resource_providers.register(router)
+    cloud_metadata.register(router)
+    control.register(router)
     identity_routes.register(router)
+
+    # The OpenAPI document names every path parameter, though the endpoints only take the request.
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = document_parameters(
+                get_openapi(title=app.title, version=app.version, routes=app.routes)
+            )
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
     # Every failure leaves as an ARM error envelope.
     error_handlers.install(app, registry)

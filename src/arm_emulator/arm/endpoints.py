@@ -1,40 +1,46 @@
-"""Adapts `handler(request, path_params)` to a FastAPI endpoint whose signature documents the route."""
+"""Adapts `handler(request, path_params)` to a FastAPI endpoint, and documents its parameters.
+
+The endpoint takes only the request: FastAPI then has nothing to validate per call (ARM routes are
+hot), and `document_parameters` adds the path parameters and api-version to the OpenAPI document.
+"""
 
 from __future__ import annotations
 
-import inspect
+import re
 from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
 
-from fastapi import Path, Query
 from starlette.requests import Request
 from starlette.responses import Response
 
 Handler = Callable[[Request, dict[str, str]], Awaitable[Response]]
+_PLACEHOLDER = re.compile(r"{(\w+)}")
+# Paths whose operations take no api-version.
+_NO_API_VERSION = ("/_emulator", "/{tenant}")
 
 
-def endpoint(
-    handler: Handler, path_params: Sequence[str], *, api_version: bool = True
-) -> Callable[..., Awaitable[Response]]:
-    names = tuple(path_params)
+def endpoint(handler: Handler, path_params: Sequence[str], *, api_version: bool = True) -> Callable[..., Any]:
+    del path_params, api_version  # read from the path template when documenting
 
-    async def call(request: Request, **kwargs: str) -> Response:
-        return await handler(request, {name: kwargs[name] for name in names})
+    async def call(request: Request) -> Response:
+        return await handler(request, request.path_params)
 
-    # FastAPI reads the signature to build its OpenAPI document and to pass path parameters.
-    # api-version is declared optional so a missing one reaches our own ARM error, not a 422.
-    parameters = [inspect.Parameter("request", inspect.Parameter.KEYWORD_ONLY, annotation=Request)]
-    parameters += [
-        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=str, default=Path()) for name in names
-    ]
-    if api_version:
-        parameters.append(
-            inspect.Parameter(
-                "api_version",
-                inspect.Parameter.KEYWORD_ONLY,
-                annotation=str | None,
-                default=Query(None, alias="api-version"),
-            )
-        )
-    call.__signature__ = inspect.Signature(parameters, return_annotation=Response)  # type: ignore[attr-defined]
     call.__name__ = getattr(handler, "__name__", "endpoint")
     return call
+
+
+def document_parameters(schema: dict[str, Any]) -> dict[str, Any]:
+    """Add each path's `{placeholders}` and, for ARM paths, `api-version` to its operations."""
+    for path, operations in schema.get("paths", {}).items():
+        wanted = [
+            {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+            for name in _PLACEHOLDER.findall(path)
+        ]
+        if not path.startswith(_NO_API_VERSION):
+            wanted.append({"name": "api-version", "in": "query", "required": True, "schema": {"type": "string"}})
+        for operation in operations.values():
+            present = {(p["name"], p["in"]) for p in operation.get("parameters", [])}
+            operation["parameters"] = operation.get("parameters", []) + [
+                p for p in wanted if (p["name"], p["in"]) not in present
+            ]
+    return schema

@@ -127,6 +127,10 @@ class FaultRules:
     def clear(self) -> None:
         self._rules.clear()
 
+    @property
+    def active(self) -> bool:
+        return bool(self._rules)
+
     def all(self) -> list[FaultRule]:
         return list(self._rules.values())
 

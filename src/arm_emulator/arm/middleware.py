@@ -87,7 +87,8 @@ class ArmMiddleware:
                 if arm_request:
                     base = self.public_url or f"{scope.get('scheme', 'https')}://{headers.get('host', 'localhost')}"
                     self.authenticator.check(headers.get("authorization"), base)
-                    await self._inject_faults(scope, headers)
+                    if self.faults.active:
+                        await self._inject_faults(scope, headers)
             except ArmError as error:
                 await render(error, scope["path"], self.registry)(scope, receive, send_and_note)
                 return

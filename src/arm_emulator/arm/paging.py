@@ -6,7 +6,6 @@ import base64
 import hashlib
 import json
 from collections.abc import Callable
-from typing import Any
 from urllib.parse import urlencode
 
 from starlette.requests import Request
@@ -14,7 +13,7 @@ from starlette.responses import Response
 
 from ..store.repository import ResourceRecord
 from .errors import invalid_skip_token, invalid_top
-from .responses import base_url, json_response
+from .responses import base_url, raw_json_response
 from .runtime import Runtime
 
 
@@ -69,7 +68,7 @@ def list_response(
     api_version: str,
     scope: str,
     type_key: str,
-    render: Callable[[ResourceRecord], dict[str, Any]],
+    render: Callable[[ResourceRecord], str],
     **filters: str,
 ) -> Response:
     """One page of a list; `scope` names the list (its skip tokens are valid for it alone)."""
@@ -80,10 +79,10 @@ def list_response(
         page = tx.list_resources(
             type_key=type_key, after_seq=after, limit=page_size(top, runtime.settings.page_size), **filters
         )
-    result: dict[str, Any] = {"value": [render(record) for record in page.records]}
+    # Items are sent as stored (JSON text), not parsed and dumped again.
+    text = '{"value":[' + ",".join(render(record) for record in page.records) + "]"
     if page.more and page.last_seq is not None:
         token = encode_skip_token(list_name, page.last_seq)
-        result["nextLink"] = next_link(
-            base_url(request, runtime.settings.public_url), request.url.path, api_version, top, token
-        )
-    return json_response(result)
+        link = next_link(base_url(request, runtime.settings.public_url), request.url.path, api_version, top, token)
+        text += ',"nextLink":' + json.dumps(link)
+    return raw_json_response(text + "}")

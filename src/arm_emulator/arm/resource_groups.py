@@ -23,7 +23,7 @@ from .operations import catch_up, fresh_operation, polling_headers, start_operat
 from .paging import list_response
 from .resource_id import is_valid_resource_group_name, key_of, resource_group_id
 from .resource_type import LroProfile, LroStep, OperationStatusEndpoint
-from .responses import base_url, empty_response, json_response
+from .responses import base_url, dump_json, empty_response, json_response
 from .runtime import runtime_of
 from .scopes import (
     RESOURCE_GROUP_TYPE_KEY,
@@ -88,6 +88,10 @@ def _api_version(request: Request) -> str:
 
 def _render(record: Any) -> dict[str, Any]:
     return record.body  # type: ignore[no-any-return]
+
+
+def _render_text(record: Any) -> str:
+    return record.raw if record.raw is not None else dump_json(record.body).decode()
 
 
 async def create_or_update(request: Request, params: dict[str, str]) -> Response:
@@ -214,7 +218,7 @@ async def list_groups(request: Request, params: dict[str, str]) -> Response:
         api_version=api_version,
         scope=f"/subscriptions/{subscription.key}",
         type_key=RESOURCE_GROUP_TYPE_KEY,
-        render=_render,
+        render=_render_text,
         subscription_key=subscription.key,
     )
 

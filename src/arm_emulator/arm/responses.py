@@ -23,6 +23,11 @@ def json_response(body: Any, status: int = 200, headers: Mapping[str, str] | Non
     return Response(dump_json(body), status_code=status, headers=headers, media_type=JSON_CONTENT_TYPE)
 
 
+def raw_json_response(text: str, status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
+    """A body that is JSON text already (as stored), sent without parsing it again."""
+    return Response(text.encode("utf-8"), status_code=status, headers=headers, media_type=JSON_CONTENT_TYPE)
+
+
 def empty_response(status: int, headers: Mapping[str, str] | None = None) -> Response:
     return Response(b"", status_code=status, headers=headers)
 

@@ -7,6 +7,7 @@ declaration (`ResourceType`, `Provider`), never from branches here.
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 from fastapi import APIRouter
@@ -25,7 +26,7 @@ from .operations import catch_up as catch_up_operations
 from .paging import list_response
 from .resource_id import ResourceId, key_of
 from .resource_type import ApiVersionModels, LroProfile, Provider, ResourceType
-from .responses import base_url, empty_response, json_response
+from .responses import base_url, dump_json, empty_response, json_response, raw_json_response
 from .runtime import Runtime, runtime_of
 from .scopes import normalize_location, require_resource_group, require_subscription
 from .writes import ResourceWriter, comparable
@@ -115,6 +116,13 @@ class ResourceRoutes:
             return {**record.body, "etag": record.etag}
         return record.body
 
+    def _render_text(self, record: ResourceRecord) -> str:
+        """The stored JSON text, with the ETag spliced in where the provider puts it in the body."""
+        text = record.raw if record.raw is not None else dump_json(record.body).decode()
+        if self.rt.etag_in_body:
+            return f'{text[:-1]},"etag":{json.dumps(record.etag)}}}'
+        return text
+
     def _record_headers(self, runtime: Runtime, record: ResourceRecord) -> dict[str, str]:
         headers = {"ETag": record.etag}
         if record.operation_id is not None:
@@ -156,7 +164,7 @@ class ResourceRoutes:
                     op,
                     profile,
                 )
-            tx.put_resource(record)
+            tx.put_resource(record, new=existing is None)
         headers["ETag"] = record.etag
         return json_response(self._render(record), profile.status_code, headers)
 
@@ -268,7 +276,7 @@ class ResourceRoutes:
 
     async def get(self, request: Request, params: dict[str, str]) -> Response:
         record = self._read(request, params)
-        return json_response(self._render(record), 200, self._record_headers(runtime_of(request), record))
+        return raw_json_response(self._render_text(record), 200, self._record_headers(runtime_of(request), record))
 
     async def head(self, request: Request, params: dict[str, str]) -> Response:
         record = self._read(request, params)
@@ -278,9 +286,10 @@ class ResourceRoutes:
         runtime = runtime_of(request)
         self._models(request)
         rid = self._resource_id(params)
-        self._require_scope(runtime, rid)
         record = fresh_resource(runtime, rid.key, polled=True)
         if record is None:
+            # Only now is it worth asking why: a missing group or parent has its own error.
+            self._require_scope(runtime, rid)
             raise errors.resource_not_found(rid.type_path_with_names, rid.resource_group)
         return record
 
@@ -293,9 +302,9 @@ class ResourceRoutes:
         rid = self._resource_id(params)
         patch = validate(models.patch, parse_json_object(raw_body, request.headers.get("content-type")), patch=True)
         check_tags(patch.get("tags"))
-        self._require_scope(runtime, rid)
         existing = fresh_resource(runtime, rid.key)
         if existing is None:
+            self._require_scope(runtime, rid)
             raise errors.resource_not_found(rid.type_path_with_names, rid.resource_group)
         check_existing(existing.etag, request.headers.get("if-match"))
         if existing.operation_id is not None:
@@ -323,9 +332,9 @@ class ResourceRoutes:
         runtime = runtime_of(request)
         api_version, _ = self._models(request)
         rid = self._resource_id(params)
-        self._require_scope(runtime, rid)
         existing = fresh_resource(runtime, rid.key)
         if existing is None:
+            self._require_scope(runtime, rid)  # a missing group is a 404, a missing resource a 204
             return empty_response(204)
         check_existing(existing.etag, request.headers.get("if-match"))
         profile = self.rt.lifecycle.delete
@@ -406,6 +415,6 @@ class ResourceRoutes:
             api_version=api_version,
             scope=scope,
             type_key=self.type_name.lower(),
-            render=self._render,
+            render=self._render_text,
             **filters,
         )

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-_GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
+_GUID = re.compile(r"[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
 
 
 def _split_list(value: object) -> object:
@@ -88,7 +88,7 @@ class Settings(BaseSettings):
     @field_validator("subscriptions")
     @classmethod
     def _guids(cls, value: list[str]) -> list[str]:
-        bad = [s for s in value if not _GUID.match(s)]
+        bad = [s for s in value if not _GUID.fullmatch(s)]
         if bad:
             raise ValueError(f"subscription ids must be GUIDs: {', '.join(bad)}")
         return [s.lower() for s in value]

@@ -9,7 +9,7 @@ from starlette.requests import Request
 
 from . import errors
 
-_DATED = re.compile(r"^(\d{4}-\d{2}-\d{2})(-preview)?$")
+_DATED = re.compile(r"(\d{4}-\d{2}-\d{2})(-preview)?")
 
 
 def require_dated_api_version(request: Request, known: Sequence[str]) -> str:
@@ -18,7 +18,7 @@ def require_dated_api_version(request: Request, known: Sequence[str]) -> str:
     value = request.query_params.get("api-version")
     if not value:
         raise errors.missing_api_version()
-    match = _DATED.match(value)
+    match = _DATED.fullmatch(value)
     if not match or match.group(1) < known[0]:
         raise errors.invalid_api_version(value, known)
     return value

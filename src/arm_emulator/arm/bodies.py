@@ -30,10 +30,17 @@ def parse_json_object(raw: bytes, content_type: str | None) -> dict[str, Any]:
         raise invalid_request_content("The request content is not valid UTF-8") from None
     except json.JSONDecodeError as error:
         raise invalid_request_content(f"{error.msg} at line {error.lineno}, position {error.colno}") from None
+    except ValueError as error:  # e.g. an integer beyond Python's digit limit
+        raise invalid_request_content(str(error)) from None
     except RecursionError:
         raise invalid_request_content("The request content is nested too deeply") from None
     if not isinstance(value, dict):
         raise invalid_request_content(f"Expected a JSON object, got {type(value).__name__}")
+    try:
+        # `"\ud800"` parses to a lone surrogate that could be stored but never sent back.
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise invalid_request_content("The request content has an unpaired UTF-16 surrogate escape") from None
     return value
 
 

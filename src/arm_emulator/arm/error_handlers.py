@@ -45,6 +45,18 @@ def _unrouted(request: Request, registry: Registry, status: int) -> ArmError:
     return errors.no_route(request.method, path)
 
 
+def _allowed_methods(request: Request) -> str:
+    """Every method some route serves on this path (each verb is its own route here, so Starlette's
+    own Allow header names only the first)."""
+    path = request.url.path
+    methods: set[str] = set()
+    for route in request.app.routes:
+        regex = getattr(route, "path_regex", None)
+        if regex is not None and regex.match(path):
+            methods |= set(getattr(route, "methods", None) or ())
+    return ", ".join(sorted(methods))
+
+
 def install(app: FastAPI, registry: Registry) -> None:
     async def on_arm_error(request: Request, error: Exception) -> Response:
         assert isinstance(error, ArmError)
@@ -54,6 +66,8 @@ def install(app: FastAPI, registry: Registry) -> None:
         assert isinstance(error, HTTPException)
         if error.status_code in (404, 405):
             arm_error = _unrouted(request, registry, error.status_code)
+            if error.status_code == 405:
+                arm_error.headers["Allow"] = _allowed_methods(request)
         else:
             arm_error = ArmError(error.status_code, "BadRequest", str(error.detail))
         return render(arm_error, request.url.path, registry)

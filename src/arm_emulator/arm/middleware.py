@@ -23,6 +23,10 @@ from .registry import Registry
 from .resource_id import PathCanonicalizer
 
 MAX_REQUEST_BYTES = 4 * 1024 * 1024
+# ARM's front end refuses oversized headers (IIS limits: 16 KB a field, 64 KB in all).
+MAX_HEADER_FIELD_BYTES = 16 * 1024
+MAX_HEADER_BYTES = 64 * 1024
+MAX_HEADER_FIELDS = 200
 # Paths that are not ARM and need no token: the emulator's own, cloud metadata, and Entra ID's
 # (`/{tenant}/oauth2/...`, `/{tenant}/v2.0/...`, `/{tenant}/discovery/...`).
 OPEN_PREFIXES = ("/_emulator", "/metadata")
@@ -83,6 +87,7 @@ class ArmMiddleware:
 
         try:
             try:
+                self._check_headers(scope)
                 self._check_length(headers)
                 if arm_request:
                     base = self.public_url or f"{scope.get('scheme', 'https')}://{headers.get('host', 'localhost')}"
@@ -144,6 +149,23 @@ class ArmMiddleware:
         )
 
     @staticmethod
+    def _check_headers(scope: Scope) -> None:
+        raw = scope["headers"]
+        sizes = [len(name) + len(value) for name, value in raw]
+        if (
+            len(raw) > MAX_HEADER_FIELDS
+            or sum(sizes) > MAX_HEADER_BYTES
+            or max(sizes, default=0) > MAX_HEADER_FIELD_BYTES
+        ):
+            raise errors.ArmError(
+                431,
+                "RequestHeaderFieldsTooLarge",
+                f"The request headers are too large: at most {MAX_HEADER_FIELDS} fields, "
+                f"{MAX_HEADER_FIELD_BYTES} bytes a field and {MAX_HEADER_BYTES} bytes in all.",
+                gateway=True,
+            )
+
+    @staticmethod
     def _check_length(headers: Headers) -> None:
         length = headers.get("content-length")
         if length is not None and length.isdigit() and int(length) > MAX_REQUEST_BYTES:
@@ -151,7 +173,9 @@ class ArmMiddleware:
 
     @staticmethod
     def _standard_headers(scope: Scope, headers: Headers, request_id: str) -> list[tuple[bytes, bytes]]:
-        correlation = headers.get("x-ms-correlation-request-id") or str(uuid.uuid4())
+        correlation = headers.get("x-ms-correlation-request-id") or ""
+        if not 0 < len(correlation) <= 256:  # echo a caller's id, not a payload
+            correlation = str(uuid.uuid4())
         routing = f"LOCAL:{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}:{request_id}"
         extra = [
             (b"x-ms-request-id", request_id.encode()),

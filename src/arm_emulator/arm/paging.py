@@ -34,9 +34,9 @@ def decode_skip_token(scope: str, token: str | None) -> int | None:
         padded = token + "=" * (-len(token) % 4)
         data = json.loads(base64.urlsafe_b64decode(padded.encode()))
         after = int(data["a"])
-        if data["s"] != _scope_tag(scope):
-            raise ValueError("token from another list")
-    except (ValueError, KeyError, TypeError):
+        if data["s"] != _scope_tag(scope) or not 0 <= after < 2**63:
+            raise ValueError("token from another list, or a position no list has")
+    except (ValueError, KeyError, TypeError, OverflowError, RecursionError):
         raise invalid_skip_token() from None
     return after
 

@@ -10,13 +10,18 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
+# Matched with fullmatch: `$` would also accept a trailing newline.
+GUID = re.compile(r"[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
 # ARM: up to 90 chars of letters, digits, '-', '_', '(', ')', '.'; must not end with '.'.
-RESOURCE_GROUP_NAME = re.compile(r"^[-\w._()]{1,90}$")
+RESOURCE_GROUP_NAME = re.compile(r"[-\w._()]{1,90}")
 
 
 def is_valid_resource_group_name(name: str) -> bool:
-    return bool(RESOURCE_GROUP_NAME.match(name)) and not name.endswith(".")
+    return bool(RESOURCE_GROUP_NAME.fullmatch(name)) and not name.endswith(".")
+
+
+def is_guid(value: str) -> bool:
+    return GUID.fullmatch(value) is not None
 
 
 @dataclass(frozen=True)

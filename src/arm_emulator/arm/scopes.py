@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ..store.repository import ResourceRecord, StoreTransaction, SubscriptionRecord
+from . import errors
 from .conditions import new_etag
 from .errors import (
     invalid_resource_group_name,
@@ -12,7 +14,7 @@ from .errors import (
     resource_group_not_found,
     subscription_not_found,
 )
-from .resource_id import GUID, is_valid_resource_group_name, key_of, resource_group_id
+from .resource_id import is_guid, is_valid_resource_group_name, key_of, resource_group_id
 from .runtime import Runtime
 
 RESOURCE_GROUP_TYPE = "Microsoft.Resources/resourceGroups"
@@ -21,7 +23,7 @@ RESOURCE_GROUP_TYPE_KEY = RESOURCE_GROUP_TYPE.lower()
 
 def require_subscription(runtime: Runtime, tx: StoreTransaction, subscription_id: str) -> SubscriptionRecord:
     """Known subscriptions pass; others are registered on first use unless a list restricts them."""
-    if not GUID.match(subscription_id):
+    if not is_guid(subscription_id):
         raise invalid_subscription_id(subscription_id)
     key = subscription_id.lower()
     record = tx.get_subscription(key)
@@ -40,9 +42,21 @@ def require_subscription(runtime: Runtime, tx: StoreTransaction, subscription_id
     return record
 
 
+_LOCATION = re.compile(r"[a-z0-9]{1,64}")
+
+
 def normalize_location(location: str) -> str:
-    """ARM accepts `West US` for `westus`."""
-    return "".join(location.split()).lower()
+    """ARM accepts `West US` for `westus`; anything but letters and digits is no Azure location
+    (and would end up in polling URLs and headers)."""
+    normalized = "".join(location.split()).lower()
+    if not _LOCATION.fullmatch(normalized):
+        raise errors.ArmError(
+            400,
+            "LocationNotAvailableForResourceType",
+            f"The provided location '{location[:64]}' is not available: locations are names such as "
+            "'eastus' or 'West Europe'.",
+        )
+    return normalized
 
 
 def resource_group_record(

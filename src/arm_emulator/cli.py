@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import httpx
 from pydantic import ValidationError
 
 from .identity.directory import IDENTITY_FILE, Directory, load_directory
@@ -141,6 +140,8 @@ def serve(settings: Settings) -> int:
 
 
 def health(args: argparse.Namespace) -> int:
+    import httpx  # only here: the server itself does not need it, and start-up time counts
+
     settings = _settings(args, ["data_dir"])
     ca = settings.data_dir / "tls" / "ca.pem"
     url = args.url or f"{'https' if settings.tls else 'http'}://127.0.0.1:{settings.port}"

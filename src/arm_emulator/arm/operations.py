@@ -30,6 +30,7 @@ TERMINAL_STATUSES = frozenset({"Succeeded", "Failed", "Canceled"})
 _EPSILON = 1e-6
 # The due time of poll-mode operations: never, by the clock.
 PER_POLL = math.inf
+WALKER_BATCH = 50
 
 
 def start_operation(
@@ -256,7 +257,9 @@ async def run_walker(runtime: Runtime, stop: asyncio.Event) -> None:
     interval = runtime.settings.walker_interval_seconds
     while not stop.is_set():
         try:
-            catch_up(runtime)
+            # Small batches, yielding in between, so requests are not held up while thousands drain.
+            while catch_up(runtime, limit=WALKER_BATCH) == WALKER_BATCH and not stop.is_set():
+                await asyncio.sleep(0)
         except Exception:  # keep walking: one bad row must not stop every other operation
             log.exception("walker step failed")
         with contextlib.suppress(TimeoutError):

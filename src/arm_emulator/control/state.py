@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..arm import errors
@@ -181,6 +180,8 @@ def import_state(runtime: Runtime, document: StateDocument) -> dict[str, int]:
 
 def read_seed_file(path: Path) -> StateDocument:
     """JSON, or YAML for `.yaml`/`.yml` files."""
+    import yaml  # only for seed files
+
     try:
         text = path.read_text()
         data = yaml.safe_load(text) if path.suffix.lower() in (".yaml", ".yml") else json.loads(text)

@@ -471,6 +471,12 @@ def machine() -> dict[str, Any]:
     wrk_version = subprocess.run(["wrk", "-v"], capture_output=True, text=True, check=False).stdout.split("[")[0]
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout
     dirty = subprocess.run(["git", "status", "--porcelain", "src"], cwd=ROOT, capture_output=True, text=True).stdout
+    # The emulator measured is the one its child processes import (PYTHONPATH can point at another src/).
+    imported = subprocess.run(
+        [sys.executable, "-c", "import arm_emulator; print(arm_emulator.__file__)"], capture_output=True, text=True
+    ).stdout.strip()
+    if not imported.startswith(str(ROOT / "src")):
+        commit, dirty = f"{os.environ.get('ARM_BENCH_SRC_LABEL', '?')} (src: {Path(imported).parent.parent})", ""
     return {
         "cpu": cpu,
         "cores": os.cpu_count(),

@@ -104,7 +104,8 @@ _UPDATE_RESOURCE = (
 _INSERT_OPERATION = insert(operations).values({c.name: bindparam(c.name) for c in operations.c})
 
 
-def _resource_from_row(row: Any) -> ResourceRecord:
+def _resource_from_row(row: Any, *, parse_body: bool = True) -> ResourceRecord:
+    """`parse_body=False` leaves `body` empty and only `raw` set: list pages send the stored text."""
     return ResourceRecord(
         key=row.key,
         id=row.id,
@@ -112,7 +113,7 @@ def _resource_from_row(row: Any) -> ResourceRecord:
         resource_group_key=row.resource_group_key,
         parent_key=row.parent_key,
         type_key=row.type_key,
-        body=json.loads(row.body),
+        body=json.loads(row.body) if parse_body else {},
         etag=row.etag,
         provisioning_state=row.provisioning_state,
         operation_id=row.operation_id,
@@ -276,6 +277,7 @@ class StoreTransaction:
         after_seq: int | None = None,
         limit: int,
     ) -> Page:
+        """One keyset page; its records carry the stored JSON (`raw`), not a parsed `body`."""
         query = select(resources).where(resources.c.type_key == type_key)
         if subscription_key is not None:
             query = query.where(resources.c.subscription_key == subscription_key)
@@ -286,7 +288,7 @@ class StoreTransaction:
         if after_seq is not None:
             query = query.where(resources.c.seq > after_seq)
         rows = self._c.execute(query.order_by(resources.c.seq).limit(limit + 1)).all()
-        records = [_resource_from_row(row) for row in rows[:limit]]
+        records = [_resource_from_row(row, parse_body=False) for row in rows[:limit]]
         return Page(records, records[-1].seq if records else None, more=len(rows) > limit)
 
     # -- operations --------------------------------------------------------------------------------

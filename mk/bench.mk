@@ -7,7 +7,7 @@ BENCH_ARGS ?=
 .PHONY: bench test-hard
 
 bench: $(STAMP)
-	@command -v wrk >/dev/null 2>&1 || { apt-get update && apt-get install -y wrk; }
+	@command -v wrk >/dev/null 2>&1 || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y wrk; }
 	$(VENV)/bin/python benchmarks/run.py $(BENCH_ARGS)
 
 test-hard: $(STAMP)

@@ -86,16 +86,14 @@ def write(http: httpx.Client, ledger: Ledger, rng: random.Random, writer: int, s
         verb = "PUT"
     location = "westus2" if kind == "account" else "eastus"
     expected: Any = GONE if verb == "DELETE" else tags
+    # In flight until answered: if the server dies first, it may or may not have been committed.
     tracked.in_flight = [expected]
-    try:
-        if verb == "PUT":
-            response = http.put(path, json={"location": location, "tags": tags})
-        elif verb == "PATCH":
-            response = http.patch(path, json={"tags": tags})
-        else:
-            response = http.delete(path)
-    except httpx.TransportError:
-        raise  # the write stays in flight: it may or may not have been committed
+    if verb == "PUT":
+        response = http.put(path, json={"location": location, "tags": tags})
+    elif verb == "PATCH":
+        response = http.patch(path, json={"tags": tags})
+    else:
+        response = http.delete(path)
     if response.status_code >= 500:
         ledger.server_errors.append(f"{verb} {path}: {response.status_code} {response.text[:200]}")
     if response.is_success:

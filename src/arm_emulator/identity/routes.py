@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hmac
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl
@@ -175,6 +176,26 @@ def _audience_of_scope(scope: str | None) -> str:
     )
 
 
+def _resource_of_form(form: dict[str, str]) -> str:
+    resource = form.get("resource")
+    if not resource:
+        raise EntraError(
+            400, "invalid_request", 900144, "The request body must contain the following parameter: 'resource'."
+        )
+    return resource
+
+
+async def _grant(
+    request: Request, params: dict[str, str], audience_of: Callable[[dict[str, str]], str]
+) -> tuple[Tenant, AppRegistration, str]:
+    """The client-credentials grant both token endpoints share: tenant, app, then the audience."""
+    runtime = runtime_of(request)
+    form = await _form(request)
+    tenant = _tenant(runtime, params["tenant"])
+    app = _authenticate(runtime, request, tenant, form)
+    return tenant, app, audience_of(form)
+
+
 async def _form(request: Request) -> dict[str, str]:
     return dict(parse_qsl((await request.body()).decode("utf-8", "replace"), keep_blank_values=True))
 
@@ -198,15 +219,11 @@ def register(router: APIRouter) -> None:
         return json_response(runtime_of(request).tokens.key.jwks())
 
     async def token_v2(request: Request, params: dict[str, str]) -> Response:
-        runtime = runtime_of(request)
         try:
-            form = await _form(request)
-            tenant = _tenant(runtime, params["tenant"])
-            app = _authenticate(runtime, request, tenant, form)
-            audience = _audience_of_scope(form.get("scope"))
+            tenant, app, audience = await _grant(request, params, lambda form: _audience_of_scope(form.get("scope")))
         except EntraError as error:
             return error.response(request)
-        issued = runtime.tokens.issue(
+        issued = runtime_of(request).tokens.issue(
             app, audience=audience, issuer=f"{_base(request)}/{tenant.tenant_id}/v2.0", version="2.0"
         )
         lifetime = issued.expires_on - issued.issued_at
@@ -220,25 +237,15 @@ def register(router: APIRouter) -> None:
         )
 
     async def token_v1(request: Request, params: dict[str, str]) -> Response:
-        runtime = runtime_of(request)
         try:
-            form = await _form(request)
-            tenant = _tenant(runtime, params["tenant"])
-            app = _authenticate(runtime, request, tenant, form)
-            resource = form.get("resource")
-            if not resource:
-                raise EntraError(
-                    400,
-                    "invalid_request",
-                    900144,
-                    "The request body must contain the following parameter: 'resource'.",
-                )
+            tenant, app, resource = await _grant(request, params, _resource_of_form)
         except EntraError as error:
             return error.response(request)
-        issued = runtime.tokens.issue(
+        issued = runtime_of(request).tokens.issue(
             app, audience=resource, issuer=f"{_base(request)}/{tenant.tenant_id}/", version="1.0"
         )
         lifetime = issued.expires_on - issued.issued_at
+        # The v1 endpoint answers its numbers as strings.
         return json_response(
             {
                 "token_type": "Bearer",

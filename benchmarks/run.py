@@ -841,6 +841,13 @@ def report(r: dict[str, Any], baseline: dict[str, Any] | None) -> str:
         "| measure | target | this run | |" + (" before |" if baseline else ""),
         "|---|---|---|---|" + ("---|" if baseline else ""),
     ]
+    if baseline:
+        bm = baseline["machine"]
+        lines[-2:-2] = [
+            f"The before column is the baseline run (`benchmarks/baseline.json`): commit {bm['commit']}, "
+            f"{bm['date']}, load average at its start {' '.join(bm.get('loadavg_at_start', []))}.",
+            "",
+        ]
     before = {c[0]: c[2] for c in checks(baseline)} if baseline else {}
     for name, target, value, ok in checks(r):
         lines.append(
@@ -1001,10 +1008,17 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=HERE / "results.md")
     parser.add_argument("--baseline", type=Path, default=HERE / "baseline.json")
     parser.add_argument("--save-baseline", action="store_true")
+    parser.add_argument("--report-only", action="store_true", help="rewrite results.md from results.json")
     options = parser.parse_args()
     if options.quick:
         options.duration, options.warmup, options.latency_duration = 3, 1, 2
         options.resources, options.operations, options.starts = 10_000, 1_000, 2
+    if options.report_only:
+        # Rewrite the report from the last run's results.json (e.g. after a new baseline or analysis).
+        results = json.loads(options.out.with_suffix(".json").read_text())
+        baseline = json.loads(options.baseline.read_text()) if options.baseline.exists() else None
+        options.out.write_text(report(results, baseline))
+        return 0
     if shutil.which("wrk") is None:
         print("wrk is not installed (make bench installs it: apt-get install wrk)", file=sys.stderr)
         return 2

@@ -1,7 +1,7 @@
 """The benchmark: one run measures the emulator and a bare FastAPI app on the same machine, with the
 same uvicorn, TLS certificate and single worker, and writes benchmarks/results.md (and results.json).
 
-    .venv/bin/python benchmarks/run.py                  # what `make bench` runs (about 8 minutes)
+    .venv/bin/python benchmarks/run.py                  # what `make bench` runs (about 15 minutes)
     .venv/bin/python benchmarks/run.py --quick          # a smoke run: short loads, 10k resources
     .venv/bin/python benchmarks/run.py --profile        # also py-spy profiles of every load
     .venv/bin/python benchmarks/run.py --save-baseline  # keep this run as the "before" column
@@ -821,9 +821,10 @@ def report(r: dict[str, Any], baseline: dict[str, Any] | None) -> str:
     lines = [
         "# Benchmark results",
         "",
-        "Run with `make bench` (installs `wrk`, then `.venv/bin/python benchmarks/run.py`; about 8 minutes; "
+        "Run with `make bench` (installs `wrk`, then `.venv/bin/python benchmarks/run.py`; about 15 minutes; "
         "`--profile` adds py-spy profiles to `benchmarks/profiles/`, `--http` a plain-HTTP pass, "
-        "`--save-baseline` keeps the run as the before column). Numbers are from one run on the machine below.",
+        "`--save-baseline` keeps the run as the before column; `--report-only` rewrites this file). Numbers are "
+        "from one run on the machine below; the before column from the baseline run named under Targets.",
         "",
         "## Machine",
         "",

@@ -9,6 +9,7 @@ import uvicorn
 from uvicorn.config import LOGGING_CONFIG
 
 from .app import create_app
+from .http_protocol import ArmHttpToolsProtocol
 from .settings import Settings
 from .tls import TlsFiles, ensure_certificates
 
@@ -69,6 +70,8 @@ def prepare(settings: Settings, *, configure_logging: bool = True) -> PreparedSe
             ssl_keyfile=str(tls.key_file) if tls else None,
             server_header=False,
             lifespan="on",
+            # Requests httptools cannot parse get an ARM error, not uvicorn's text/plain 400.
+            http=ArmHttpToolsProtocol,
             # Idle keep-alive TLS connections would otherwise hold SIGTERM for the SSL shutdown timeout.
             timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
         )

@@ -13,13 +13,16 @@ import socket
 import sqlite3
 import ssl
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
 import pytest
 from conftest import SUBSCRIPTION
 from emulator_process import EmulatorProcess
+
+from arm_emulator.testing import ArmEmulator
 
 HC = "api-version=2022-06-01"
 DU = "api-version=2023-07-01"
@@ -79,9 +82,20 @@ def _read_answer(tls: ssl.SSLSocket) -> Answer:
     return Answer(int(status_line.split()[1]), headers, rest[:length])
 
 
+@contextlib.contextmanager
+def connect(base_url: str, ca_file: Path) -> Iterator[ssl.SSLSocket]:
+    url = urlsplit(base_url)
+    assert url.hostname is not None and url.port is not None
+    context = ssl.create_default_context(cafile=str(ca_file))
+    with (
+        socket.create_connection((url.hostname, url.port), timeout=30) as sock,
+        context.wrap_socket(sock, server_hostname=url.hostname) as tls,
+    ):
+        yield tls
+
+
 def send(target: EmulatorProcess, request: Hostile) -> Answer:
     url = urlsplit(target.url)
-    assert url.hostname is not None and url.port is not None
     lines = [
         f"{request.method} {request.path} HTTP/1.1",
         f"Host: {url.netloc}",
@@ -95,11 +109,7 @@ def send(target: EmulatorProcess, request: Hostile) -> Answer:
     elif request.body is not None:
         lines.append(f"Content-Length: {len(body)}")
     head = "\r\n".join(lines).encode("latin-1") + b"\r\n" + request.raw_header_block + b"\r\n"
-    context = ssl.create_default_context(cafile=str(target.ca_file))
-    with (
-        socket.create_connection((url.hostname, url.port), timeout=30) as sock,
-        context.wrap_socket(sock, server_hostname=url.hostname) as tls,
-    ):
+    with connect(target.url, target.ca_file) as tls:
         tls.sendall(head)
         if request.headers_only:
             return _read_answer(tls)
@@ -280,14 +290,9 @@ def state(target: EmulatorProcess) -> dict[str, Any]:
         return response.json()
 
 
-# Known bugs: strict, so the fix turns each into a failure that asks for its line here to go.
-_NO_ENVELOPE = "uvicorn answers its own 400 text/plain 'Invalid HTTP request received.', not an ARM error"
-_NO_HEADER_LIMIT = "no limit on header size: served normally (ARM's front end refuses oversized headers)"
-KNOWN_BUGS: dict[str, str] = {
-    "path-100kb": _NO_ENVELOPE,
-    "skiptoken-deep-json": _NO_ENVELOPE,
-    "content-length-not-a-number": _NO_ENVELOPE,
-}
+# Known bugs, as `case: reason`: strict xfails, so the fix turns each into a failure that asks for
+# its line here to go.
+KNOWN_BUGS: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")
@@ -321,6 +326,78 @@ def test_hostile_request_gets_an_arm_4xx_and_changes_nothing(target: EmulatorPro
     assert state(target) == before
     with target.client() as http:
         assert http.get("/_emulator/health").status_code == 200
+
+
+# Requests uvicorn's parser (httptools) refuses before the app sees them; arm_emulator.http_protocol answers.
+UNPARSEABLE: dict[str, tuple[int, str]] = {
+    "path-100kb": (414, "RequestUriTooLong"),
+    "skiptoken-deep-json": (414, "RequestUriTooLong"),  # a URL over 64 KB too
+    "content-length-not-a-number": (400, "InvalidRequestFormat"),
+}
+
+
+@pytest.mark.parametrize("name", list(UNPARSEABLE))
+def test_requests_the_parser_refuses_get_arm_gateway_errors(target: EmulatorProcess, name: str) -> None:
+    """Refused by ARM's front end itself (`x-ms-failure-cause: gateway`), with ARM's standard headers
+    (the caller's correlation id echoed) and the connection closed, as uvicorn closes it."""
+    status, code = UNPARSEABLE[name]
+    case = CASES[name]
+    answer = send(target, replace(case, headers=(*case.headers, ("x-ms-correlation-request-id", "corr-1"))))
+    assert (answer.status, json.loads(answer.body)["error"]["code"]) == (status, code), answer.body[:300]
+    assert answer.headers["content-type"] == "application/json; charset=utf-8"
+    assert answer.headers["x-ms-failure-cause"] == "gateway"
+    assert answer.headers["x-ms-correlation-request-id"] == "corr-1"
+    assert answer.headers["x-ms-request-id"] in answer.headers["x-ms-routing-request-id"]
+    assert answer.headers["strict-transport-security"].startswith("max-age=")
+    assert answer.headers["connection"] == "close"
+
+
+def test_parser_refused_answers_carry_the_same_headers_as_the_apps(target: EmulatorProcess) -> None:
+    """arm_emulator.http_protocol writes ARM's standard headers itself (the middleware does not run
+    for these requests): the same set as on a gateway error the app answers, so the two cannot drift."""
+    echo = (("x-ms-client-request-id", "client-1"), ("x-ms-return-client-request-id", "true"))
+    from_app = send(target, Hostile("GET", f"{GROUP_PATH}-missing?{RG_API}", headers=echo))
+    case = CASES["content-length-not-a-number"]
+    refused = send(target, replace(case, headers=(*case.headers, *echo)))
+    assert (from_app.status, refused.status) == (404, 400)
+    assert set(refused.headers) == set(from_app.headers), set(refused.headers) ^ set(from_app.headers)
+    assert refused.headers["x-ms-client-request-id"] == "client-1"
+
+
+def test_a_malformed_request_after_a_good_one_on_the_same_connection(target: EmulatorProcess) -> None:
+    """The good answer leaves the connection open, the malformed one closes it; nothing of the first
+    request (its correlation id) leaks into the second answer."""
+    host = urlsplit(target.url).netloc
+    good = (
+        f"GET {WORKSPACES}/ws1?{HC} HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer keep-alive-test\r\n"
+        "x-ms-correlation-request-id: first\r\n\r\n"
+    )
+    bad = f"PUT {WORKSPACES}/cl?{HC} HTTP/1.1\r\nHost: {host}\r\nContent-Length: 12abc\r\n\r\n"
+    with connect(target.url, target.ca_file) as tls:
+        tls.sendall(good.encode())
+        first = _read_answer(tls)
+        assert (first.status, first.headers["x-ms-correlation-request-id"]) == (200, "first"), first.body[:300]
+        tls.sendall(bad.encode())
+        second = _read_answer(tls)
+        assert tls.recv(1) == b"", "the server kept the connection open after a request it could not parse"
+    assert (second.status, json.loads(second.body)["error"]["code"]) == (400, "InvalidRequestFormat")
+    assert second.headers["x-ms-correlation-request-id"] not in ("", "first")
+
+
+def test_the_in_process_helper_answers_unparseable_requests_the_same_way() -> None:
+    """arm_emulator.testing.ArmEmulator serves with the same HTTP protocol as `arm-emulator serve`."""
+    with ArmEmulator() as arm:
+        assert arm.ca_file is not None
+        with connect(arm.url, arm.ca_file) as tls:
+            tls.sendall(b"PUT /x HTTP/1.1\r\nHost: localhost\r\nContent-Length: 12abc\r\n\r\n")
+            answer = _read_answer(tls)
+    assert answer.status == 400
+    assert answer.headers["content-type"] == "application/json; charset=utf-8"
+    assert json.loads(answer.body)["error"] == {
+        "code": "InvalidRequestFormat",
+        "message": "The request is not a valid HTTP/1.1 request and could not be read: Invalid character in "
+        "Content-Length.",
+    }
 
 
 def test_405_lists_the_allowed_methods(target: EmulatorProcess) -> None:

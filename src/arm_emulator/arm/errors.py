@@ -248,3 +248,24 @@ def conflict(code: str, message: str) -> ArmError:
 
 def internal_error() -> ArmError:
     return ArmError(500, "InternalServerError", "The server encountered an internal error. Please retry.")
+
+
+# -- requests refused before they are parsed (answered by the HTTP protocol, not the app) ------------
+
+
+def request_uri_too_long(length: int, limit: int) -> ArmError:
+    return ArmError(
+        414,
+        "RequestUriTooLong",
+        f"The request URL is {length} bytes long; at most {limit} bytes are accepted.",
+        gateway=True,
+    )
+
+
+def invalid_request_format(reason: str) -> ArmError:
+    return ArmError(
+        400,
+        "InvalidRequestFormat",
+        f"The request is not a valid HTTP/1.1 request and could not be read: {reason}.",
+        gateway=True,
+    )

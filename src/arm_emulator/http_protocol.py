@@ -1,0 +1,89 @@
+"""uvicorn's httptools protocol, answering requests its parser refuses with ARM errors.
+
+uvicorn answers a request httptools cannot parse (a URL over 64 KB, a non-numeric Content-Length,
+a bad method or version) with its own `400 text/plain` before the app sees it. This subclass
+answers the same requests, at the same point, with the ARM error envelope instead: 414
+`RequestUriTooLong` for a URL over the parser's limit, else 400 `InvalidRequestFormat` with the
+parser's reason, both as gateway errors; and it closes the connection as uvicorn does (the rest of
+the stream cannot be framed). Only that error path differs: requests that parse take the inherited
+code unchanged, and the journal never sees these requests (its middleware does not run)."""
+
+from __future__ import annotations
+
+import sys
+import time
+import uuid
+
+import httptools
+from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
+
+from .arm import errors
+from .arm.errors import ArmError
+from .arm.responses import error_response
+
+# httptools.parse_url keeps offsets in 16 bits, so uvicorn cannot route a longer URL.
+MAX_URL_BYTES = 0xFFFF
+# The parser's reason may quote the URL ("invalid url b'...'"), which can be 64 KB.
+_MAX_REASON_CHARS = 200
+
+
+class ArmHttpToolsProtocol(HttpToolsProtocol):
+    def send_400_response(self, msg: str) -> None:
+        # uvicorn calls this inside its `except httptools.HttpParserError`: the exception says why.
+        error = _arm_error(sys.exception(), getattr(self, "url", b""), msg)
+        response = error_response(error)
+        content = [STATUS_LINE[error.status]]
+        for name, value in [
+            *self.server_state.default_headers,
+            *response.raw_headers,
+            *_standard_headers(self.scheme, self.headers or []),
+            (b"connection", b"close"),
+        ]:
+            content += [name, b": ", value, b"\r\n"]
+        content += [b"\r\n", response.body]
+        self.transport.write(b"".join(content))
+        self.transport.close()
+
+
+def _standard_headers(scheme: str | None, request_headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """ARM's standard headers, as arm.middleware.ArmMiddleware adds them to every other answer (it
+    does not run for these requests; a test compares the two sets), from the headers parsed so far.
+    on_message_begin has dropped a previous request's, so nothing of it is echoed."""
+    found: dict[bytes, bytes] = {}
+    for name, value in request_headers:
+        found.setdefault(name, value)
+    request_id = str(uuid.uuid4()).encode()
+    correlation = found.get(b"x-ms-correlation-request-id", b"")
+    if not 0 < len(correlation) <= 256:  # echo a caller's id, not a payload
+        correlation = str(uuid.uuid4()).encode()
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()).encode()
+    headers = [
+        (b"x-ms-request-id", request_id),
+        (b"x-ms-correlation-request-id", correlation),
+        (b"x-ms-routing-request-id", b"LOCAL:" + stamp + b":" + request_id),
+        (b"cache-control", b"no-cache"),
+        (b"pragma", b"no-cache"),
+        (b"expires", b"-1"),
+        (b"x-content-type-options", b"nosniff"),
+    ]
+    client_request_id = found.get(b"x-ms-client-request-id")
+    if client_request_id and found.get(b"x-ms-return-client-request-id", b"").lower() == b"true":
+        headers.append((b"x-ms-client-request-id", client_request_id))
+    if scheme == "https":
+        headers.append((b"strict-transport-security", b"max-age=31536000; includeSubDomains"))
+    return headers
+
+
+def _arm_error(exc: BaseException | None, url: bytes, fallback: str) -> ArmError:
+    # A callback's own exception (uvicorn parses the URL in on_headers_complete) is the context of
+    # httptools' generic HttpParserCallbackError.
+    cause = exc.__context__ if isinstance(exc, httptools.HttpParserCallbackError) else exc
+    if isinstance(cause, httptools.HttpParserInvalidURLError) and len(url) > MAX_URL_BYTES:
+        return errors.request_uri_too_long(len(url), MAX_URL_BYTES)
+    if isinstance(cause, httptools.HttpParserError):
+        reason = str(cause).rstrip(".") or fallback.rstrip(".")
+    else:  # not the parser's own words: nothing of it goes to the client
+        reason = fallback.rstrip(".")
+    if len(reason) > _MAX_REASON_CHARS:
+        reason = reason[:_MAX_REASON_CHARS] + "..."
+    return errors.invalid_request_format(reason)

@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 from starlette.requests import Request
 from starlette.responses import Response
 
-from ..store.repository import ResourceRecord
+from ..store.repository import ListedResource
 from .errors import invalid_skip_token, invalid_top
 from .responses import base_url, raw_json_response
 from .runtime import Runtime
@@ -68,7 +68,7 @@ def list_response(
     api_version: str,
     scope: str,
     type_key: str,
-    render: Callable[[ResourceRecord], str],
+    render: Callable[[ListedResource], str],
     **filters: str,
 ) -> Response:
     """One page of a list; `scope` names the list (its skip tokens are valid for it alone)."""

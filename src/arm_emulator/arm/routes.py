@@ -14,7 +14,7 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
-from ..store.repository import OperationRecord, ResourceRecord, StoreTransaction
+from ..store.repository import ListedResource, OperationRecord, ResourceRecord, StoreTransaction
 from . import errors
 from .auth import caller
 from .bodies import check_tags, digest, merge_patch, parse_json_object, validate
@@ -116,9 +116,9 @@ class ResourceRoutes:
             return {**record.body, "etag": record.etag}
         return record.body
 
-    def _render_text(self, record: ResourceRecord) -> str:
+    def _render_text(self, record: ResourceRecord | ListedResource) -> str:
         """The stored JSON text, with the ETag spliced in where the provider puts it in the body."""
-        text = record.raw if record.raw is not None else dump_json(record.body).decode()
+        text = record.raw if record.raw is not None else dump_json(record.body).decode()  # type: ignore[union-attr]
         if self.rt.etag_in_body:
             return f'{text[:-1]},"etag":{json.dumps(record.etag)}}}'
         return text

@@ -87,14 +87,24 @@ class OperationRecord:
 
 
 @dataclass(frozen=True)
+class ListedResource:
+    """A resource as a list page sends it: the stored JSON and its ETag (nothing is parsed)."""
+
+    key: str
+    etag: str
+    raw: str
+    seq: int
+
+
+@dataclass(frozen=True)
 class Page:
-    records: list[ResourceRecord]
+    records: list[ListedResource]
     last_seq: int | None
     more: bool
 
 
 _RESOURCE_COLUMNS = [c for c in resources.c if c.name != "seq"]
-# Built once: SQLAlchemy then compiles each a single time, instead of coercing fresh values per call.
+# The statements every request runs, built once and compiled once per database (see `_Prepared`).
 _INSERT_RESOURCE = insert(resources).values({c.name: bindparam(c.name) for c in _RESOURCE_COLUMNS})
 _UPDATE_RESOURCE = (
     update(resources)
@@ -102,6 +112,85 @@ _UPDATE_RESOURCE = (
     .values({c.name: bindparam(c.name) for c in _RESOURCE_COLUMNS})
 )
 _INSERT_OPERATION = insert(operations).values({c.name: bindparam(c.name) for c in operations.c})
+_SELECT_RESOURCE = select(resources).where(resources.c.key == bindparam("key"))
+_SELECT_OPERATION = select(operations).where(operations.c.id == bindparam("id"))
+_SELECT_SUBSCRIPTION = select(subscriptions).where(subscriptions.c.key == bindparam("key"))
+_MOVE_OPERATION = (
+    update(operations)
+    .where(operations.c.id == bindparam("match_id"), operations.c.step_index == bindparam("expected_step_index"))
+    .values({name: bindparam(name) for name in ("step_index", "status", "due_at", "ended_at", "error")})
+)
+_SELECT_DUE = (
+    select(operations.c.id)
+    .where(operations.c.due_at <= bindparam("now"))
+    .order_by(operations.c.due_at)
+    .limit(bindparam("limit", literal_execute=False))
+)
+_SELECT_DUE_UNDER = (
+    select(operations.c.id)
+    .where(
+        operations.c.due_at <= bindparam("now"),
+        operations.c.resource_key.startswith(bindparam("prefix"), escape="/"),
+    )
+    .order_by(operations.c.due_at)
+    .limit(bindparam("limit", literal_execute=False))
+)
+_HAS_CHILDREN = select(resources.c.seq).where(resources.c.parent_key == bindparam("key")).limit(1)
+# A list page needs only what it sends: the stored JSON, the ETag, and the position for the next page.
+_LIST_FILTERS = ("subscription_key", "resource_group_key", "parent_key")
+
+
+def _list_statement(filters: frozenset[str], after: bool) -> Any:
+    query = select(resources.c.key, resources.c.etag, resources.c.body, resources.c.seq).where(
+        resources.c.type_key == bindparam("type_key")
+    )
+    for name in _LIST_FILTERS:
+        if name in filters:
+            query = query.where(resources.c[name] == bindparam(name))
+    if after:
+        query = query.where(resources.c.seq > bindparam("after_seq"))
+    return query.order_by(resources.c.seq).limit(bindparam("limit", literal_execute=False))
+
+
+def _like_escaped(prefix: str) -> str:
+    """A LIKE prefix with `/` as the escape character (resource keys are full of `_`, `%` is legal)."""
+    return prefix.replace("/", "//").replace("%", "/%").replace("_", "/_")
+
+
+class _Prepared:
+    """A statement compiled once for the database's dialect and run on the DBAPI cursor itself.
+
+    The hot paths (every GET and PUT) then skip SQLAlchemy's per-call work (statement coercion,
+    cache keys, result objects), which cost several times SQLite's own time (benchmarks/analysis.md).
+    """
+
+    def __init__(self, statement: Any, dialect: Any) -> None:
+        compiled = statement.compile(dialect=dialect)
+        self.sql = compiled.string
+        # Values the dialect added itself (sqlite's `OFFSET ?` after a LIMIT), by parameter name.
+        self._defaults = {name: bind.value for name, bind in compiled.binds.items() if bind.value is not None}
+        # Positional DBAPIs (sqlite's `?`) take a tuple in this order; named ones take a dict.
+        self._order = compiled.positiontup
+
+    def parameters(self, values: dict[str, Any]) -> Any:
+        if self._order is not None:
+            defaults = self._defaults
+            return tuple(values[name] if name in values else defaults[name] for name in self._order)
+        return {**self._defaults, **values} if self._defaults else values
+
+
+class _Statements:
+    """Every prepared statement of one database, compiled on first use."""
+
+    def __init__(self, dialect: Any) -> None:
+        self._dialect = dialect
+        self._cache: dict[Any, _Prepared] = {}
+
+    def get(self, key: Any, build: Any) -> _Prepared:
+        prepared = self._cache.get(key)
+        if prepared is None:
+            prepared = self._cache[key] = _Prepared(build() if callable(build) else build, self._dialect)
+        return prepared
 
 
 def _resource_from_row(row: Any, *, parse_body: bool = True) -> ResourceRecord:
@@ -175,35 +264,39 @@ class _Row(dict[str, Any]):
     __getattr__ = dict.__getitem__
 
 
-def _placeholder(paramstyle: str) -> str:
-    """One positional parameter marker in the DBAPI's own style (the fast reads bypass SQLAlchemy)."""
-    return {"qmark": "?", "format": "%s", "pyformat": "%s", "numeric": ":1", "named": ":p"}[paramstyle]
-
-
 class StoreTransaction:
     """Domain operations inside one database transaction."""
 
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, statements: _Statements) -> None:
         self._c = connection
+        self._statements = statements
+        self._dbapi = connection.connection.driver_connection
 
-    def _fetch_by_key(self, table: str, column: str, value: str) -> _Row | None:
-        """`SELECT * FROM table WHERE column = value` on the DBAPI cursor: the reads every request
-        makes cost a tenth of a compiled SQLAlchemy statement this way (benchmarks/results.md)."""
-        style = self._c.dialect.paramstyle
-        sql = f"SELECT * FROM {table} WHERE {column} = {_placeholder(style)}"
-        cursor = self._c.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    def _run(self, key: Any, build: Any, values: dict[str, Any]) -> Any:
+        """Run a prepared statement on the DBAPI cursor; the cursor, for its rows or rowcount."""
+        prepared = self._statements.get(key, build)
+        cursor = self._dbapi.cursor()  # type: ignore[union-attr]
+        cursor.execute(prepared.sql, prepared.parameters(values))
+        return cursor
+
+    def _fetch_one(self, key: str, statement: Any, values: dict[str, Any]) -> _Row | None:
+        cursor = self._run(key, statement, values)
         try:
-            cursor.execute(sql, {"p": value} if style == "named" else (value,))
-            values = cursor.fetchone()
-            names = [d[0] for d in cursor.description]
+            row = cursor.fetchone()
+            return _Row(zip([d[0] for d in cursor.description], row, strict=True)) if row is not None else None
         finally:
             cursor.close()
-        return _Row(zip(names, values, strict=True)) if values is not None else None
+
+    def _write(self, key: str, statement: Any, values: dict[str, Any]) -> int:
+        cursor = self._run(key, statement, values)
+        count: int = cursor.rowcount
+        cursor.close()
+        return count
 
     # -- subscriptions -----------------------------------------------------------------------------
 
     def get_subscription(self, key: str) -> SubscriptionRecord | None:
-        row = self._fetch_by_key("subscriptions", "key", key)
+        row = self._fetch_one("subscription", _SELECT_SUBSCRIPTION, {"key": key})
         if row is None:
             return None
         return SubscriptionRecord(row.subscription_id, row.tenant_id, row.display_name, row.state)
@@ -234,7 +327,7 @@ class StoreTransaction:
     # -- resources ---------------------------------------------------------------------------------
 
     def get_resource(self, key: str) -> ResourceRecord | None:
-        row = self._fetch_by_key("resources", "key", key)
+        row = self._fetch_one("resource", _SELECT_RESOURCE, {"key": key})
         return _resource_from_row(row) if row is not None else None
 
     def put_resource(self, record: ResourceRecord, *, new: bool | None = None) -> None:
@@ -242,10 +335,10 @@ class StoreTransaction:
         caller knows which it is."""
         values = _resource_values(record)
         if new is not True:
-            updated = self._c.execute(_UPDATE_RESOURCE, {**values, "match_key": record.key}).rowcount
+            updated = self._write("update resource", _UPDATE_RESOURCE, {**values, "match_key": record.key})
             if updated or new is False:
                 return
-        self._c.execute(_INSERT_RESOURCE, values)
+        self._write("insert resource", _INSERT_RESOURCE, values)
 
     def delete_tree(self, key: str, *, now: float, cancel_error: dict[str, Any]) -> int:
         """Delete a resource and everything nested below it (children, or a group's resources);
@@ -264,8 +357,7 @@ class StoreTransaction:
         return result.rowcount
 
     def has_children(self, key: str) -> bool:
-        row = self._c.execute(select(resources.c.seq).where(resources.c.parent_key == key).limit(1)).first()
-        return row is not None
+        return self._fetch_one("has children", _HAS_CHILDREN, {"key": key}) is not None
 
     def list_resources(
         self,
@@ -277,24 +369,28 @@ class StoreTransaction:
         after_seq: int | None = None,
         limit: int,
     ) -> Page:
-        """One keyset page; its records carry the stored JSON (`raw`), not a parsed `body`."""
-        query = select(resources).where(resources.c.type_key == type_key)
-        if subscription_key is not None:
-            query = query.where(resources.c.subscription_key == subscription_key)
-        if resource_group_key is not None:
-            query = query.where(resources.c.resource_group_key == resource_group_key)
-        if parent_key is not None:
-            query = query.where(resources.c.parent_key == parent_key)
-        if after_seq is not None:
-            query = query.where(resources.c.seq > after_seq)
-        rows = self._c.execute(query.order_by(resources.c.seq).limit(limit + 1)).all()
-        records = [_resource_from_row(row, parse_body=False) for row in rows[:limit]]
+        """One keyset page, in insertion order."""
+        values = {
+            "type_key": type_key,
+            "subscription_key": subscription_key,
+            "resource_group_key": resource_group_key,
+            "parent_key": parent_key,
+            "after_seq": after_seq,
+            "limit": limit + 1,
+        }
+        filters = frozenset(name for name in _LIST_FILTERS if values[name] is not None)
+        after = after_seq is not None
+        cursor = self._run(("list", filters, after), lambda: _list_statement(filters, after), values)
+        rows = cursor.fetchall()
+        cursor.close()
+        records = [ListedResource(*row) for row in rows[:limit]]
         return Page(records, records[-1].seq if records else None, more=len(rows) > limit)
 
     # -- operations --------------------------------------------------------------------------------
 
     def add_operation(self, record: OperationRecord) -> None:
-        self._c.execute(
+        self._write(
+            "insert operation",
             _INSERT_OPERATION,
             dict(
                 id=record.id,
@@ -322,30 +418,31 @@ class StoreTransaction:
         )
 
     def get_operation(self, operation_id: str) -> OperationRecord | None:
-        row = self._fetch_by_key("operations", "id", operation_id)
+        row = self._fetch_one("operation", _SELECT_OPERATION, {"id": operation_id})
         return _operation_from_row(row) if row is not None else None
 
     def move_operation(self, record: OperationRecord, expected_step_index: int) -> bool:
         """Advance an operation only if nobody else has (a conditional UPDATE): True if it was ours."""
-        result = self._c.execute(
-            update(operations)
-            .where(operations.c.id == record.id, operations.c.step_index == expected_step_index)
-            .values(
-                step_index=record.step_index,
-                status=record.status,
-                due_at=record.due_at,
-                ended_at=record.ended_at,
-                error=json.dumps(record.error) if record.error else None,
-            )
-        )
-        return result.rowcount == 1
+        values = {
+            "match_id": record.id,
+            "expected_step_index": expected_step_index,
+            "step_index": record.step_index,
+            "status": record.status,
+            "due_at": record.due_at,
+            "ended_at": record.ended_at,
+            "error": json.dumps(record.error) if record.error else None,
+        }
+        return self._write("move operation", _MOVE_OPERATION, values) == 1
 
     def due_operation_ids(self, now: float, key_prefix: str = "", limit: int = 100) -> list[str]:
-        query = select(operations.c.id).where(operations.c.due_at <= now)
+        values = {"now": now, "prefix": _like_escaped(key_prefix), "limit": limit}
         if key_prefix:
-            query = query.where(operations.c.resource_key.startswith(key_prefix, autoescape=True))
-        rows = self._c.execute(query.order_by(operations.c.due_at).limit(limit)).all()
-        return [row.id for row in rows]
+            cursor = self._run("due under", _SELECT_DUE_UNDER, values)
+        else:
+            cursor = self._run("due", _SELECT_DUE, values)
+        ids = [row[0] for row in cursor.fetchall()]
+        cursor.close()
+        return ids
 
     def next_due_at(self) -> float | None:
         return self._c.execute(select(func.min(operations.c.due_at))).scalar()
@@ -380,11 +477,19 @@ class StoreTransaction:
 
 
 class SqlStore:
-    """SQLite by default (a file, WAL mode); any SQLAlchemy database URL works."""
+    """SQLite by default (a file, WAL mode); any SQLAlchemy database URL works.
+
+    One connection serves the whole process: every request runs on the event loop's thread and no
+    transaction spans an `await`, so a pool (checkout, reset, return per transaction) would only add
+    work. Other processes on the same database (a second emulator) use their own connection.
+    """
 
     def __init__(self, url: str) -> None:
         self._url = make_url(url)
         self._engine: Engine | None = None
+        self._connection: Connection | None = None
+        self._statements: _Statements | None = None
+        self._current: StoreTransaction | None = None
 
     def open(self) -> None:
         kwargs: dict[str, Any] = {}
@@ -400,18 +505,41 @@ class SqlStore:
             event.listen(engine, "connect", _sqlite_pragmas)
         tables.metadata.create_all(engine)
         self._engine = engine
+        self._statements = _Statements(engine.dialect)
 
     def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None
 
+    def _connect(self) -> Connection:
+        if self._engine is None or self._statements is None:
+            raise RuntimeError("store is not open")
+        connection = self._connection
+        if connection is None or connection.closed or connection.invalidated:
+            # First use, or the database dropped the connection (a server restart): a fresh one.
+            if connection is not None:
+                connection.close()
+            connection = self._connection = self._engine.connect()
+        return connection
+
     @contextmanager
     def transaction(self) -> Iterator[StoreTransaction]:
-        if self._engine is None:
-            raise RuntimeError("store is not open")
-        with self._engine.begin() as connection:
-            yield StoreTransaction(connection)
+        """A transaction; one opened inside another joins it (it commits or rolls back with it)."""
+        if self._current is not None:
+            yield self._current
+            return
+        connection = self._connect()
+        assert self._statements is not None
+        with connection.begin():
+            self._current = StoreTransaction(connection, self._statements)
+            try:
+                yield self._current
+            finally:
+                self._current = None
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -13,9 +13,10 @@ from fastapi.openapi.utils import get_openapi
 from . import __version__, control
 from .arm import cloud_metadata, error_handlers, resource_groups, resource_providers, subscriptions
 from .arm.auth import Authenticator
+from .arm.dispatch import DirectRoutes
 from .arm.endpoints import document_parameters
 from .arm.journal import Journal
-from .arm.middleware import ArmMiddleware
+from .arm.middleware import ArmMiddleware, FrontDoorApp
 from .arm.operation_routes import register_operation_status
 from .arm.operations import run_walker
 from .arm.registry import Registry
@@ -33,7 +34,7 @@ from .settings import Settings
 from .store.repository import SqlStore
 
 
-def create_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
+def create_app(settings: Settings, *, clock: Clock | None = None) -> FrontDoorApp:
     clock = clock or Clock()
     directory = load_directory(
         settings.data_dir, tenant_id=settings.tenant_id, registrations_file=settings.registrations_file
@@ -70,7 +71,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
             await walker
             runtime.store.close()
 
-    app = FastAPI(
+    app = FrontDoorApp(
         title="ARM emulator",
         version=__version__,
         lifespan=lifespan,
@@ -110,7 +111,8 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
     # Every failure leaves as an ARM error envelope.
     error_handlers.install(app, registry)
 
-    # Request ids and headers, case-insensitive paths, body limit and auth, before any route.
+    # Request ids and headers, case-insensitive paths, body limit and auth, before any route; ARM's
+    # own routes are then called directly, the rest through FastAPI.
     canonicalizer = PathCanonicalizer(getattr(route, "path", "") for route in app.routes)
     authenticator = Authenticator(
         settings.auth_mode,
@@ -119,13 +121,14 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
         settings.public_url,
         settings.tls_hostnames,
     )
-    app.add_middleware(
-        ArmMiddleware,
+    app.front_door = ArmMiddleware(
+        app.behind_front_door,
         registry=registry,
         canonicalizer=canonicalizer,
         authenticator=authenticator,
         public_url=settings.public_url,
         journal=runtime.journal,
         faults=runtime.faults,
+        direct=DirectRoutes(app.routes, registry),
     )
     return app

@@ -15,6 +15,8 @@ from starlette.responses import Response
 
 Handler = Callable[[Request, dict[str, str]], Awaitable[Response]]
 _PLACEHOLDER = re.compile(r"{(\w+)}")
+# Set on each endpoint made here: the handler it calls, which arm.dispatch calls directly.
+HANDLER_ATTRIBUTE = "arm_handler"
 # Paths whose operations take no api-version.
 _NO_API_VERSION = ("/_emulator", "/{tenant}")
 
@@ -26,6 +28,7 @@ def endpoint(handler: Handler, path_params: Sequence[str], *, api_version: bool 
         return await handler(request, request.path_params)
 
     call.__name__ = getattr(handler, "__name__", "endpoint")
+    setattr(call, HANDLER_ATTRIBUTE, handler)
     return call
 
 

@@ -57,13 +57,11 @@ def _allowed_methods(request: Request) -> str:
     return ", ".join(sorted(methods))
 
 
-def install(app: FastAPI, registry: Registry) -> None:
-    async def on_arm_error(request: Request, error: Exception) -> Response:
-        assert isinstance(error, ArmError)
+def error_response_for(request: Request, error: Exception, registry: Registry) -> Response:
+    """The ARM answer to any exception a handler raised (also used by the direct routes)."""
+    if isinstance(error, ArmError):
         return render(error, request.url.path, registry)
-
-    async def on_http_error(request: Request, error: Exception) -> Response:
-        assert isinstance(error, HTTPException)
+    if isinstance(error, HTTPException):
         if error.status_code in (404, 405):
             arm_error = _unrouted(request, registry, error.status_code)
             if error.status_code == 405:
@@ -71,18 +69,17 @@ def install(app: FastAPI, registry: Registry) -> None:
         else:
             arm_error = ArmError(error.status_code, "BadRequest", str(error.detail))
         return render(arm_error, request.url.path, registry)
-
-    async def on_validation_error(request: Request, error: Exception) -> Response:
-        assert isinstance(error, RequestValidationError)
+    if isinstance(error, RequestValidationError):
         first = error.errors()[0] if error.errors() else {"loc": (), "msg": "invalid request"}
         detail = f"{'.'.join(str(p) for p in first.get('loc', ()))}: {first.get('msg')}"
         return render(errors.invalid_request_content(detail), request.url.path, registry)
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=error)
+    return render(errors.internal_error(), request.url.path, registry)
 
-    async def on_unexpected(request: Request, error: Exception) -> Response:
-        log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=error)
-        return render(errors.internal_error(), request.url.path, registry)
 
-    app.add_exception_handler(ArmError, on_arm_error)
-    app.add_exception_handler(HTTPException, on_http_error)
-    app.add_exception_handler(RequestValidationError, on_validation_error)
-    app.add_exception_handler(Exception, on_unexpected)
+def install(app: FastAPI, registry: Registry) -> None:
+    async def handle(request: Request, error: Exception) -> Response:
+        return error_response_for(request, error, registry)
+
+    for kind in (ArmError, HTTPException, RequestValidationError, Exception):
+        app.add_exception_handler(kind, handle)

@@ -4,37 +4,62 @@ from __future__ import annotations
 
 import itertools
 from collections import deque
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
+
+from ..clock import iso8601
+
+# The response headers the journal reports: the polling instructions an answer carried.
+_POLLING_HEADERS = {
+    b"azure-asyncoperation": "azureAsyncOperation",
+    b"location": "location",
+    b"retry-after": "retryAfter",
+}
 
 
 @dataclass(frozen=True)
 class JournalEntry:
+    """One request, kept as it was seen (raw values, formatted only when someone reads the journal:
+    every ARM request makes an entry, few are ever read)."""
+
     sequence: int
-    time: str
+    epoch_seconds: float
     method: str
-    url: str
+    scheme: str
+    host: str
     path: str
+    query: bytes
     status: int
     duration_ms: float
     request_id: str
     correlation_id: str | None
     client_request_id: str | None
-    # The polling instructions the answer carried, if any.
-    azure_async_operation: str | None
-    location: str | None
-    retry_after: str | None
+    response_headers: list[tuple[bytes, bytes]]
+
+    @property
+    def url(self) -> str:
+        query = self.query.decode("latin-1")
+        return f"{self.scheme}://{self.host}{self.path}" + (f"?{query}" if query else "")
 
     def to_json(self) -> dict[str, Any]:
-        names = {
-            "azure_async_operation": "azureAsyncOperation",
-            "retry_after": "retryAfter",
-            "duration_ms": "durationMs",
-            "request_id": "requestId",
-            "correlation_id": "correlationId",
-            "client_request_id": "clientRequestId",
+        polling: dict[str, str | None] = dict.fromkeys(_POLLING_HEADERS.values())
+        for name, value in self.response_headers:
+            field = _POLLING_HEADERS.get(name.lower())
+            if field is not None and polling[field] is None:
+                polling[field] = value.decode("latin-1")
+        return {
+            "sequence": self.sequence,
+            "time": iso8601(self.epoch_seconds),
+            "method": self.method,
+            "url": self.url,
+            "path": self.path,
+            "status": self.status,
+            "durationMs": round(self.duration_ms, 3),
+            "requestId": self.request_id,
+            "correlationId": self.correlation_id,
+            "clientRequestId": self.client_request_id,
+            **polling,
         }
-        return {names.get(k, k): v for k, v in asdict(self).items()}
 
 
 class Journal:

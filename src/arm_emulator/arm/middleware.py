@@ -1,5 +1,6 @@
 """The ARM front door, as one ASGI middleware, in request order: request ids and ARM's standard
-headers, case-insensitive routing, the 4 MB body limit, auth, injected faults; then the journal."""
+headers, case-insensitive routing, the 4 MB body limit, auth, injected faults, the direct routes
+(arm.dispatch) or else FastAPI; then the journal."""
 
 from __future__ import annotations
 
@@ -9,12 +10,12 @@ import uuid
 from typing import Any
 from urllib.parse import parse_qsl
 
-from starlette.datastructures import Headers
+from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..clock import iso8601
 from . import errors
 from .auth import Authenticator
+from .dispatch import DirectRoutes
 from .error_handlers import render
 from .errors import ArmError
 from .faults import ErrorAction, FailOperationAction, FaultRules, LatencyAction, target_of
@@ -40,6 +41,19 @@ def needs_token(path: str) -> bool:
     return not (len(segments) > 2 and segments[2] in ENTRA_SEGMENTS)
 
 
+# The request headers the front door reads, taken in the one pass that also measures them.
+_READ_HEADERS = frozenset(
+    {
+        b"host",
+        b"authorization",
+        b"content-length",
+        b"x-ms-correlation-request-id",
+        b"x-ms-client-request-id",
+        b"x-ms-return-client-request-id",
+    }
+)
+
+
 class ArmMiddleware:
     def __init__(
         self,
@@ -51,6 +65,7 @@ class ArmMiddleware:
         public_url: str | None,
         journal: Journal | None,
         faults: FaultRules,
+        direct: DirectRoutes | None = None,
     ) -> None:
         self.app = app
         self.registry = registry
@@ -59,50 +74,75 @@ class ArmMiddleware:
         self.public_url = public_url
         self.journal = journal
         self.faults = faults
+        self.direct = direct
+        self._routing_second = -1
+        self._routing_stamp = ""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = Headers(scope=scope)
+        started = time.perf_counter()
+        headers, oversized = _read_headers(scope["headers"])
         request_id = str(uuid.uuid4())
         scope.setdefault("state", {})["request_id"] = request_id
-        extra = self._standard_headers(scope, headers, request_id)
+        correlation = headers.get(b"x-ms-correlation-request-id") or ""
+        if not 0 < len(correlation) <= 256:  # echo a caller's id, not a payload
+            correlation = str(uuid.uuid4())
+        extra = self._standard_headers(scope, headers, request_id, correlation)
+        path = scope["path"] = self.canonicalizer.canonicalize(scope["path"])
+        arm_request = needs_token(path)
+        answered: list[Any] = []
 
-        async def send_with_headers(message: Message) -> None:
+        async def send_answered(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = list(message.get("headers", [])) + extra
+                message["headers"] = response_headers = [*message.get("headers", ()), *extra]
+                answered[:] = (message["status"], response_headers)
             await send(message)
-
-        scope["path"] = self.canonicalizer.canonicalize(scope["path"])
-        arm_request = needs_token(scope["path"])
-        started = time.perf_counter()
-        answered: dict[str, Any] = {}
-
-        async def send_and_note(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                answered["status"] = message["status"]
-                answered["headers"] = Headers(raw=message["headers"])
-            await send_with_headers(message)
 
         try:
             try:
-                self._check_headers(scope)
-                self._check_length(headers)
+                if oversized:
+                    raise _headers_too_large()
+                length = headers.get(b"content-length")
+                if length is not None and length.isdigit() and int(length) > MAX_REQUEST_BYTES:
+                    raise errors.request_too_large(MAX_REQUEST_BYTES)
                 if arm_request:
-                    base = self.public_url or f"{scope.get('scheme', 'https')}://{headers.get('host', 'localhost')}"
-                    self.authenticator.check(headers.get("authorization"), base)
+                    base = self.public_url or f"{scope.get('scheme', 'https')}://{headers.get(b'host', 'localhost')}"
+                    self.authenticator.check(headers.get(b"authorization"), base)
                     if self.faults.active:
-                        await self._inject_faults(scope, headers)
+                        await self._inject_faults(scope)
             except ArmError as error:
-                await render(error, scope["path"], self.registry)(scope, receive, send_and_note)
+                await render(error, path, self.registry)(scope, receive, send_answered)
                 return
-            await self.app(scope, _limited(receive), send_and_note)
+            direct = self.direct.match(scope["method"], path) if self.direct is not None else None
+            if direct is not None:
+                assert self.direct is not None
+                await self.direct.serve(*direct, scope, _limited(receive), send_answered)
+            else:
+                await self.app(scope, _limited(receive), send_answered)
         finally:
             if arm_request and self.journal is not None:
-                self._record(scope, headers, request_id, answered, started)
+                status, response_headers = answered or (500, [])
+                self.journal.add(
+                    JournalEntry(
+                        sequence=self.journal.next_sequence(),
+                        epoch_seconds=time.time(),
+                        method=scope["method"],
+                        scheme=scope.get("scheme", "https"),
+                        host=headers.get(b"host", "localhost"),
+                        path=path,
+                        query=scope.get("query_string", b""),
+                        status=status,
+                        duration_ms=(time.perf_counter() - started) * 1000,
+                        request_id=request_id,
+                        correlation_id=correlation,
+                        client_request_id=headers.get(b"x-ms-client-request-id"),
+                        response_headers=response_headers,
+                    )
+                )
 
-    async def _inject_faults(self, scope: Scope, headers: Headers) -> None:
+    async def _inject_faults(self, scope: Scope) -> None:
         query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
         target = target_of(scope["method"], scope["path"], query.get("api-version"))
         fired = self.faults.fire(target)
@@ -122,76 +162,72 @@ class ArmMiddleware:
                     "error": {"code": action.code, "message": action.message},
                 }
 
-    def _record(
-        self, scope: Scope, headers: Headers, request_id: str, answered: dict[str, Any], started: float
-    ) -> None:
-        assert self.journal is not None
-        response_headers: Headers = answered.get("headers") or Headers()
-        query = scope.get("query_string", b"").decode("latin-1")
-        host = headers.get("host", "localhost")
-        url = f"{scope.get('scheme', 'https')}://{host}{scope['path']}" + (f"?{query}" if query else "")
-        self.journal.add(
-            JournalEntry(
-                sequence=self.journal.next_sequence(),
-                time=iso8601(time.time()),
-                method=scope["method"],
-                url=url,
-                path=scope["path"],
-                status=answered.get("status", 500),
-                duration_ms=round((time.perf_counter() - started) * 1000, 3),
-                request_id=request_id,
-                correlation_id=response_headers.get("x-ms-correlation-request-id"),
-                client_request_id=headers.get("x-ms-client-request-id"),
-                azure_async_operation=response_headers.get("azure-asyncoperation"),
-                location=response_headers.get("location"),
-                retry_after=response_headers.get("retry-after"),
-            )
-        )
-
-    @staticmethod
-    def _check_headers(scope: Scope) -> None:
-        raw = scope["headers"]
-        sizes = [len(name) + len(value) for name, value in raw]
-        if (
-            len(raw) > MAX_HEADER_FIELDS
-            or sum(sizes) > MAX_HEADER_BYTES
-            or max(sizes, default=0) > MAX_HEADER_FIELD_BYTES
-        ):
-            raise errors.ArmError(
-                431,
-                "RequestHeaderFieldsTooLarge",
-                f"The request headers are too large: at most {MAX_HEADER_FIELDS} fields, "
-                f"{MAX_HEADER_FIELD_BYTES} bytes a field and {MAX_HEADER_BYTES} bytes in all.",
-                gateway=True,
-            )
-
-    @staticmethod
-    def _check_length(headers: Headers) -> None:
-        length = headers.get("content-length")
-        if length is not None and length.isdigit() and int(length) > MAX_REQUEST_BYTES:
-            raise errors.request_too_large(MAX_REQUEST_BYTES)
-
-    @staticmethod
-    def _standard_headers(scope: Scope, headers: Headers, request_id: str) -> list[tuple[bytes, bytes]]:
-        correlation = headers.get("x-ms-correlation-request-id") or ""
-        if not 0 < len(correlation) <= 256:  # echo a caller's id, not a payload
-            correlation = str(uuid.uuid4())
-        routing = f"LOCAL:{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}:{request_id}"
+    def _standard_headers(
+        self, scope: Scope, headers: dict[bytes, str], request_id: str, correlation: str
+    ) -> list[tuple[bytes, bytes]]:
+        now = int(time.time())
+        if now != self._routing_second:  # one strftime a second, not one a request
+            self._routing_second = now
+            self._routing_stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(now))
         extra = [
             (b"x-ms-request-id", request_id.encode()),
             (b"x-ms-correlation-request-id", correlation.encode("latin-1", "replace")),
-            (b"x-ms-routing-request-id", routing.encode()),
+            (b"x-ms-routing-request-id", f"LOCAL:{self._routing_stamp}:{request_id}".encode()),
             (b"cache-control", b"no-cache"),
             (b"pragma", b"no-cache"),
             (b"expires", b"-1"),
             (b"x-content-type-options", b"nosniff"),
         ]
-        client_request_id = headers.get("x-ms-client-request-id")
-        if client_request_id and headers.get("x-ms-return-client-request-id", "").lower() == "true":
+        client_request_id = headers.get(b"x-ms-client-request-id")
+        if client_request_id and headers.get(b"x-ms-return-client-request-id", "").lower() == "true":
             extra.append((b"x-ms-client-request-id", client_request_id.encode("latin-1", "replace")))
         if scope.get("scheme") == "https":
             extra.append((b"strict-transport-security", b"max-age=31536000; includeSubDomains"))
         return extra
+
+
+def _read_headers(raw: list[tuple[bytes, bytes]]) -> tuple[dict[bytes, str], bool]:
+    """The headers the front door reads (the first of each name, as Starlette's `Headers.get`),
+    and whether the request's headers exceed ARM's limits."""
+    found: dict[bytes, str] = {}
+    total = 0
+    largest = 0
+    for name, value in raw:
+        size = len(name) + len(value)
+        total += size
+        largest = max(largest, size)
+        if name in _READ_HEADERS and name not in found:
+            found[name] = value.decode("latin-1")
+    oversized = len(raw) > MAX_HEADER_FIELDS or total > MAX_HEADER_BYTES or largest > MAX_HEADER_FIELD_BYTES
+    return found, oversized
+
+
+def _headers_too_large() -> ArmError:
+    return errors.ArmError(
+        431,
+        "RequestHeaderFieldsTooLarge",
+        f"The request headers are too large: at most {MAX_HEADER_FIELDS} fields, "
+        f"{MAX_HEADER_FIELD_BYTES} bytes a field and {MAX_HEADER_BYTES} bytes in all.",
+        gateway=True,
+    )
+
+
+class FrontDoorApp(FastAPI):
+    """FastAPI with the ARM front door (`ArmMiddleware`) outside FastAPI's own middleware stack:
+    requests the front door routes directly (arm.dispatch) never enter that stack."""
+
+    front_door: ArmMiddleware | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and self.front_door is not None:
+            scope["app"] = self  # as Starlette sets it: handlers find the runtime through it
+            await self.front_door(scope, receive, send)
+        else:
+            await super().__call__(scope, receive, send)
+
+    async def behind_front_door(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """FastAPI's own handling, for what the front door does not route directly."""
+        await super().__call__(scope, receive, send)
 
 
 def _limited(receive: Receive) -> Receive:

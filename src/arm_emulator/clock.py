@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import math
 import time
 from datetime import UTC, datetime
 
@@ -23,7 +25,14 @@ class Clock:
         self.offset = 0.0
 
 
+@functools.lru_cache(maxsize=64)
+def _whole_seconds(seconds: int) -> str:
+    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%S.")
+
+
 def iso8601(epoch_seconds: float) -> str:
-    """ARM's timestamp form: UTC, seven fractional digits, `Z` (as the real services send)."""
-    moment = datetime.fromtimestamp(epoch_seconds, UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond:06d}0Z"
+    """ARM's timestamp form: UTC, seven fractional digits, `Z` (as the real services send). Every
+    write stamps one; the date part is formatted once a second."""
+    fraction, whole = math.modf(epoch_seconds)
+    seconds, microseconds = divmod(int(whole) * 1_000_000 + round(fraction * 1_000_000), 1_000_000)  # as datetime
+    return f"{_whole_seconds(seconds)}{microseconds:06d}0Z"

@@ -255,6 +255,13 @@ CASES: dict[str, Hostile] = {
     "method-unknown": Hostile("PROPFIND", f"{WORKSPACES}/ws1?{HC}"),
     # -- restored cases (locations, anchors, skip tokens, header sizes) ----------------------------------
     "lone-surrogate": Hostile("PUT", f"{WORKSPACES}/surrogate?{HC}", b'{"location":"eastus","tags":{"a":"\\ud800"}}'),
+    # The same surrogate as raw bytes (json.loads decodes them with surrogatepass), and in UTF-16.
+    "encoded-surrogate": Hostile(
+        "PUT", f"{WORKSPACES}/encsur?{HC}", b'{"location":"eastus","tags":{"a":"\xed\xa0\x80"}}'
+    ),
+    "utf16-surrogate": Hostile(
+        "PUT", f"{WORKSPACES}/u16sur?{HC}", '{"location":"eastus","tags":{"a":"\\ud800"}}'.encode("utf-16")
+    ),
     "location-control-bytes": Hostile("PUT", f"{DICOM}/locctl?{HC}", b'{"location":"east\\u0007\\r\\nus"}'),
     "location-not-latin1": Hostile("PUT", f"{DICOM}/loclatin?{HC}", '{"location":"\u6771\u4eac"}'.encode()),
     "account-location-not-latin1": Hostile("PUT", f"{ACCOUNTS}/loclatin?{DU}", '{"location":"\u6771\u4eac"}'.encode()),

@@ -164,9 +164,10 @@ class ResourceRoutes:
                     op,
                     profile,
                 )
+            record = record.evolve(raw=dump_json(record.body).decode())  # serialised once: stored and sent
             tx.put_resource(record, new=existing is None)
         headers["ETag"] = record.etag
-        return json_response(self._render(record), profile.status_code, headers)
+        return raw_json_response(self._render_text(record), profile.status_code, headers)
 
     def _start_operation(
         self,
@@ -241,10 +242,9 @@ class ResourceRoutes:
             raise errors.invalid_resource_name(rid.name, self.rt.name_rule.explanation)
 
         existing = fresh_resource(runtime, rid.key)
-        request_digest = digest(requested)
         if existing is not None and existing.operation_id is not None:
             kind, in_flight_digest = self._current_operation_kind(runtime, existing)
-            if kind in ("create", "replace") and in_flight_digest == request_digest:
+            if kind in ("create", "replace") and in_flight_digest == digest(requested):
                 profile = self.rt.lifecycle.create if kind == "create" else self.rt.lifecycle.replace
                 return self._in_flight_response(runtime, request, existing, profile)
             raise errors.operation_in_progress(existing.id, "update")
@@ -272,7 +272,9 @@ class ResourceRoutes:
                 return json_response(
                     self._render(existing), profile.status_code, self._record_headers(runtime, existing)
                 )
-        return self._write(runtime, request, rid, api_version, body, existing, profile, kind, request_digest)
+        # The digest tells a client's retry of this PUT from a different one while its operation runs.
+        target_digest = None if profile.synchronous else digest(requested)
+        return self._write(runtime, request, rid, api_version, body, existing, profile, kind, target_digest)
 
     async def get(self, request: Request, params: dict[str, str]) -> Response:
         record = self._read(request, params)

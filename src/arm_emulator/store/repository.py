@@ -45,7 +45,8 @@ class ResourceRecord:
     created_at: float = 0.0
     updated_at: float = 0.0
     seq: int | None = None
-    # The body as stored (JSON text), when read from the store: answers can send it as it is.
+    # The JSON text of `body`, when known (read from the store, or about to be written): answers send
+    # it as it is and the store writes it as it is. `evolve(body=...)` drops it; never mutate `body`.
     raw: str | None = None
 
     def evolve(self, **changes: Any) -> ResourceRecord:
@@ -222,7 +223,7 @@ def _resource_values(record: ResourceRecord) -> dict[str, Any]:
         "resource_group_key": record.resource_group_key,
         "parent_key": record.parent_key,
         "type_key": record.type_key,
-        "body": json.dumps(record.body, separators=(",", ":")),
+        "body": record.raw if record.raw is not None else json.dumps(record.body, separators=(",", ":")),
         "etag": record.etag,
         "provisioning_state": record.provisioning_state,
         "operation_id": record.operation_id,

@@ -71,7 +71,8 @@ def create_app() -> FastAPI:
 
 
 def main() -> None:
-    # The same uvicorn options as arm_emulator.cli.serve (keep the two in step).
+    # The same uvicorn options as arm_emulator.server.prepare (keep the two in step), except its
+    # `http=ArmHttpToolsProtocol`: that subclass changes only the answer to unparseable requests.
     import uvicorn
 
     # The emulator's graceful-shutdown timeout, read from its source: importing the emulator here

@@ -11,7 +11,6 @@ code unchanged, and the journal never sees these requests (its middleware does n
 from __future__ import annotations
 
 import sys
-import time
 import uuid
 
 import httptools
@@ -19,6 +18,7 @@ from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 
 from .arm import errors
 from .arm.errors import ArmError
+from .arm.middleware import caller_correlation_id, read_headers, standard_headers
 from .arm.responses import error_response
 
 # httptools.parse_url keeps offsets in 16 bits, so uvicorn cannot route a longer URL.
@@ -46,32 +46,11 @@ class ArmHttpToolsProtocol(HttpToolsProtocol):
 
 
 def _standard_headers(scheme: str | None, request_headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
-    """ARM's standard headers, as arm.middleware.ArmMiddleware adds them to every other answer (it
-    does not run for these requests; a test compares the two sets), from the headers parsed so far.
-    on_message_begin has dropped a previous request's, so nothing of it is echoed."""
-    found: dict[bytes, bytes] = {}
-    for name, value in request_headers:
-        found.setdefault(name, value)
-    request_id = str(uuid.uuid4()).encode()
-    correlation = found.get(b"x-ms-correlation-request-id", b"")
-    if not 0 < len(correlation) <= 256:  # echo a caller's id, not a payload
-        correlation = str(uuid.uuid4()).encode()
-    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()).encode()
-    headers = [
-        (b"x-ms-request-id", request_id),
-        (b"x-ms-correlation-request-id", correlation),
-        (b"x-ms-routing-request-id", b"LOCAL:" + stamp + b":" + request_id),
-        (b"cache-control", b"no-cache"),
-        (b"pragma", b"no-cache"),
-        (b"expires", b"-1"),
-        (b"x-content-type-options", b"nosniff"),
-    ]
-    client_request_id = found.get(b"x-ms-client-request-id")
-    if client_request_id and found.get(b"x-ms-return-client-request-id", b"").lower() == b"true":
-        headers.append((b"x-ms-client-request-id", client_request_id))
-    if scheme == "https":
-        headers.append((b"strict-transport-security", b"max-age=31536000; includeSubDomains"))
-    return headers
+    """ARM's standard headers, as the front door (arm.middleware, which does not run for these
+    requests) adds them, from the headers parsed so far. on_message_begin has dropped a previous
+    request's, so nothing of it is echoed."""
+    headers, _ = read_headers(request_headers)
+    return standard_headers(scheme, headers, str(uuid.uuid4()), caller_correlation_id(headers))
 
 
 def _arm_error(exc: BaseException | None, url: bytes, fallback: str) -> ArmError:

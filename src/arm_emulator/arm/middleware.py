@@ -5,6 +5,7 @@ headers, case-insensitive routing, the 4 MB body limit, auth, injected faults, t
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
 import uuid
 from typing import Any
@@ -75,21 +76,17 @@ class ArmMiddleware:
         self.journal = journal
         self.faults = faults
         self.direct = direct
-        self._routing_second = -1
-        self._routing_stamp = ""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        headers, oversized = _read_headers(scope["headers"])
+        headers, oversized = read_headers(scope["headers"])
         request_id = str(uuid.uuid4())
         scope.setdefault("state", {})["request_id"] = request_id
-        correlation = headers.get(b"x-ms-correlation-request-id") or ""
-        if not 0 < len(correlation) <= 256:  # echo a caller's id, not a payload
-            correlation = str(uuid.uuid4())
-        extra = self._standard_headers(scope, headers, request_id, correlation)
+        correlation = caller_correlation_id(headers)
+        extra = standard_headers(scope.get("scheme"), headers, request_id, correlation)
         path = scope["path"] = self.canonicalizer.canonicalize(scope["path"])
         arm_request = needs_token(path)
         answered: list[Any] = []
@@ -162,31 +159,40 @@ class ArmMiddleware:
                     "error": {"code": action.code, "message": action.message},
                 }
 
-    def _standard_headers(
-        self, scope: Scope, headers: dict[bytes, str], request_id: str, correlation: str
-    ) -> list[tuple[bytes, bytes]]:
-        now = int(time.time())
-        if now != self._routing_second:  # one strftime a second, not one a request
-            self._routing_second = now
-            self._routing_stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(now))
-        extra = [
-            (b"x-ms-request-id", request_id.encode()),
-            (b"x-ms-correlation-request-id", correlation.encode("latin-1", "replace")),
-            (b"x-ms-routing-request-id", f"LOCAL:{self._routing_stamp}:{request_id}".encode()),
-            (b"cache-control", b"no-cache"),
-            (b"pragma", b"no-cache"),
-            (b"expires", b"-1"),
-            (b"x-content-type-options", b"nosniff"),
-        ]
-        client_request_id = headers.get(b"x-ms-client-request-id")
-        if client_request_id and headers.get(b"x-ms-return-client-request-id", "").lower() == "true":
-            extra.append((b"x-ms-client-request-id", client_request_id.encode("latin-1", "replace")))
-        if scope.get("scheme") == "https":
-            extra.append((b"strict-transport-security", b"max-age=31536000; includeSubDomains"))
-        return extra
+
+def caller_correlation_id(headers: dict[bytes, str]) -> str:
+    """The caller's correlation id, echoed if it looks like an id and not a payload; else a new one."""
+    correlation = headers.get(b"x-ms-correlation-request-id") or ""
+    return correlation if 0 < len(correlation) <= 256 else str(uuid.uuid4())
 
 
-def _read_headers(raw: list[tuple[bytes, bytes]]) -> tuple[dict[bytes, str], bool]:
+@functools.lru_cache(maxsize=4)
+def _routing_stamp(second: int) -> str:
+    return time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(second))
+
+
+def standard_headers(
+    scheme: str | None, headers: dict[bytes, str], request_id: str, correlation: str
+) -> list[tuple[bytes, bytes]]:
+    """ARM's headers on every answer, from the request's (`read_headers`) and its ids."""
+    extra = [
+        (b"x-ms-request-id", request_id.encode()),
+        (b"x-ms-correlation-request-id", correlation.encode("latin-1", "replace")),
+        (b"x-ms-routing-request-id", f"LOCAL:{_routing_stamp(int(time.time()))}:{request_id}".encode()),
+        (b"cache-control", b"no-cache"),
+        (b"pragma", b"no-cache"),
+        (b"expires", b"-1"),
+        (b"x-content-type-options", b"nosniff"),
+    ]
+    client_request_id = headers.get(b"x-ms-client-request-id")
+    if client_request_id and headers.get(b"x-ms-return-client-request-id", "").lower() == "true":
+        extra.append((b"x-ms-client-request-id", client_request_id.encode("latin-1", "replace")))
+    if scheme == "https":
+        extra.append((b"strict-transport-security", b"max-age=31536000; includeSubDomains"))
+    return extra
+
+
+def read_headers(raw: list[tuple[bytes, bytes]]) -> tuple[dict[bytes, str], bool]:
     """The headers the front door reads (the first of each name, as Starlette's `Headers.get`),
     and whether the request's headers exceed ARM's limits."""
     found: dict[bytes, str] = {}

@@ -28,6 +28,10 @@ _MAX_REASON_CHARS = 200
 
 
 class ArmHttpToolsProtocol(HttpToolsProtocol):
+    def _unsupported_upgrade_warning(self) -> None:
+        """Silent: with `ws="none"` (server.prepare) an upgrade request is served as plain HTTP, as
+        ARM serves it; uvicorn would log two warnings per such request, one suggesting an install."""
+
     def send_400_response(self, msg: str) -> None:
         # uvicorn calls this inside its `except httptools.HttpParserError`: the exception says why.
         error = _arm_error(sys.exception(), getattr(self, "url", b""), msg)

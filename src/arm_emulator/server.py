@@ -72,6 +72,9 @@ def prepare(settings: Settings, *, configure_logging: bool = True) -> PreparedSe
             lifespan="on",
             # Requests httptools cannot parse get an ARM error, not uvicorn's text/plain 400.
             http=ArmHttpToolsProtocol,
+            # ARM has no WebSockets: an Upgrade header is ignored and the request served as plain HTTP
+            # (uvicorn's default would refuse it with a text/plain 403, and load a WebSocket library).
+            ws="none",
             # Idle keep-alive TLS connections would otherwise hold SIGTERM for the SSL shutdown timeout.
             timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
         )

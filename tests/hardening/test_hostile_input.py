@@ -253,6 +253,17 @@ CASES: dict[str, Hostile] = {
         headers=(("Content-Type", "application/json"), ("x-ms-emulator-lro-step-seconds", "nan")),
     ),
     "method-unknown": Hostile("PROPFIND", f"{WORKSPACES}/ws1?{HC}"),
+    # ARM has no WebSockets: an upgrade request is answered as the plain HTTP request it also is.
+    "websocket-upgrade": Hostile(
+        "GET",
+        f"{WORKSPACES}/nows?{HC}",
+        headers=(
+            ("Connection", "Upgrade"),
+            ("Upgrade", "websocket"),
+            ("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="),
+            ("Sec-WebSocket-Version", "13"),
+        ),
+    ),
     # -- restored cases (locations, anchors, skip tokens, header sizes) ----------------------------------
     "lone-surrogate": Hostile("PUT", f"{WORKSPACES}/surrogate?{HC}", b'{"location":"eastus","tags":{"a":"\\ud800"}}'),
     # The same surrogate as raw bytes (json.loads decodes them with surrogatepass), and in UTF-16.

@@ -103,6 +103,7 @@ def main() -> None:
         ssl_keyfile=str(args.key_file) if tls else None,
         server_header=False,
         lifespan="on",
+        ws="none",
         timeout_graceful_shutdown=graceful,
     )
     print(f"bare app listening on {'https' if tls else 'http'}://{args.host}:{port}", flush=True)

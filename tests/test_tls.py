@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ipaddress
+import subprocess
+import sys
 from pathlib import Path
 
 from cryptography import x509
@@ -35,3 +37,28 @@ def test_later_starts_reuse_them_and_new_host_names_reissue_only_the_certificate
     widened = ensure_certificates(tmp_path, ["arm-emulator", "10.1.2.3"])
     assert widened.ca_file is not None and widened.ca_file.read_bytes() == ca_bytes
     assert {"arm-emulator", "10.1.2.3"} <= _names(widened.cert_file)
+
+
+def test_a_restart_with_the_same_files_reuses_them_without_loading_cryptography(tmp_path: Path) -> None:
+    first = ensure_certificates(tmp_path, ["arm-emulator"])
+    check = (
+        "import sys; from pathlib import Path; from arm_emulator.tls import ensure_certificates; "
+        f"ensure_certificates(Path({str(tmp_path)!r}), ['arm-emulator', '127.0.0.1']); "
+        "print('cryptography' in sys.modules)"
+    )
+    loaded = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, timeout=60, check=True)
+    assert loaded.stdout.strip() == "False"
+    again = ensure_certificates(tmp_path, ["arm-emulator"])
+    assert again.cert_file.read_bytes() == first.cert_file.read_bytes()
+
+
+def test_a_certificate_replaced_since_the_last_start_is_checked_again(tmp_path: Path) -> None:
+    files = ensure_certificates(tmp_path, ["arm-emulator"])
+    assert files.ca_file is not None
+    # One without the extra name, from another CA: the full check must notice and issue one from ours.
+    stranger = ensure_certificates(tmp_path / "other", [])
+    files.cert_file.write_bytes(stranger.cert_file.read_bytes())
+    again = ensure_certificates(tmp_path, ["arm-emulator"])
+    assert "arm-emulator" in _names(again.cert_file)
+    ca = x509.load_pem_x509_certificate(files.ca_file.read_bytes())
+    x509.load_pem_x509_certificate(again.cert_file.read_bytes()).verify_directly_issued_by(ca)

@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import hashlib
 import ipaddress
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+# cryptography is imported only to make or inspect certificates (see _checked): a restart with the
+# same files never loads it (about 8 MB resident and 30 ms of start-up).
+if TYPE_CHECKING:
+    from cryptography import x509
+    from cryptography.hazmat.primitives.asymmetric import ec
 
 DEFAULT_HOSTNAMES = ("localhost", "127.0.0.1", "::1")
 _CA_NAME = "ARM Emulator Local CA"
 _VALIDITY = dt.timedelta(days=825)
 _RENEW_BEFORE = dt.timedelta(days=30)
+# What the last full check found in the files, keyed by their SHA-256 (see _checked).
+_CHECKED_FILE = "checked.json"
 
 
 @dataclass(frozen=True)
@@ -32,12 +39,16 @@ def _write_private(path: Path, data: bytes) -> None:
 
 
 def _key_pem(key: ec.EllipticCurvePrivateKey) -> bytes:
+    from cryptography.hazmat.primitives import serialization
+
     return key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
 
 
 def _san(hostname: str) -> x509.GeneralName:
+    from cryptography import x509
+
     try:
         return x509.IPAddress(ipaddress.ip_address(hostname))
     except ValueError:
@@ -48,6 +59,10 @@ def _load_ca(directory: Path) -> tuple[x509.Certificate, ec.EllipticCurvePrivate
     cert_path, key_path = directory / "ca.pem", directory / "ca-key.pem"
     if not (cert_path.exists() and key_path.exists()):
         return None
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
     cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
     key = serialization.load_pem_private_key(key_path.read_bytes(), password=None)
     if not isinstance(key, ec.EllipticCurvePrivateKey):
@@ -58,6 +73,11 @@ def _load_ca(directory: Path) -> tuple[x509.Certificate, ec.EllipticCurvePrivate
 
 
 def _new_ca(directory: Path) -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, _CA_NAME)])
     now = dt.datetime.now(dt.UTC)
@@ -96,6 +116,8 @@ def _server_cert_is_usable(directory: Path, ca: x509.Certificate, hostnames: lis
     cert_path, key_path = directory / "server.pem", directory / "server-key.pem"
     if not (cert_path.exists() and key_path.exists()):
         return False
+    from cryptography import x509
+
     cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
     if cert.issuer != ca.subject or cert.not_valid_after_utc - dt.datetime.now(dt.UTC) < _RENEW_BEFORE:
         return False
@@ -110,6 +132,11 @@ def _server_cert_is_usable(directory: Path, ca: x509.Certificate, hostnames: lis
 def _new_server_cert(
     directory: Path, ca: x509.Certificate, ca_key: ec.EllipticCurvePrivateKey, hostnames: list[str]
 ) -> None:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
     key = ec.generate_private_key(ec.SECP256R1())
     now = dt.datetime.now(dt.UTC)
     cert = (
@@ -130,14 +157,68 @@ def _new_server_cert(
     (directory / "server.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
 
 
+def _san_text(hostname: str) -> str:
+    # str(_san(hostname).value) without cryptography: IP addresses in their canonical form.
+    try:
+        return str(ipaddress.ip_address(hostname))
+    except ValueError:
+        return hostname
+
+
+def _contents(directory: Path) -> list[bytes]:
+    return [(directory / name).read_bytes() for name in ("ca.pem", "ca-key.pem", "server.pem")]
+
+
+def _digest(contents: list[bytes]) -> str:
+    return hashlib.sha256(b"".join(hashlib.sha256(c).digest() for c in contents)).hexdigest()
+
+
+def _checked(directory: Path, hostnames: list[str]) -> bool:
+    """Whether the full check (_load_ca, _server_cert_is_usable) would pass, from what it found last
+    time: the same CA, CA key and certificate bytes, both certificates not yet due for renewal, every
+    host name among the certificate's names, and the server key still there."""
+    try:
+        record = json.loads((directory / _CHECKED_FILE).read_text())
+        return (
+            record["files"] == _digest(_contents(directory))
+            and (directory / "server-key.pem").exists()
+            and dt.datetime.now(dt.UTC).timestamp() <= record["renewAt"]
+            and set(map(_san_text, hostnames)) <= set(record["names"])
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+
+
+def _record_check(directory: Path) -> None:
+    """Called once the files passed the full check (or were just made)."""
+    from cryptography import x509
+
+    contents = _contents(directory)
+    ca, server = (x509.load_pem_x509_certificate(contents[i]) for i in (0, 2))
+    names = server.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    renew_at = min(ca.not_valid_after_utc, server.not_valid_after_utc) - _RENEW_BEFORE
+    record = {
+        "files": _digest(contents),
+        "renewAt": renew_at.timestamp(),
+        "names": sorted(str(n.value) for n in names),
+    }
+    # Without a writable tls dir every start runs the full check, as it did before.
+    with contextlib.suppress(OSError):
+        (directory / _CHECKED_FILE).write_text(json.dumps(record))
+
+
 def ensure_certificates(data_dir: Path, extra_hostnames: list[str]) -> TlsFiles:
     """The CA is made once and kept (clients trust it); the server certificate is remade only when
     it expires or the configured host names change."""
     directory = data_dir / "tls"
     directory.mkdir(parents=True, exist_ok=True)
     hostnames = list(dict.fromkeys([*DEFAULT_HOSTNAMES, *extra_hostnames]))
+    files = TlsFiles(directory / "ca.pem", directory / "server.pem", directory / "server-key.pem")
+    if _checked(directory, hostnames):
+        return files
     loaded = _load_ca(directory)
     ca, ca_key = loaded if loaded else _new_ca(directory)
     if loaded is None or not _server_cert_is_usable(directory, ca, hostnames):
         _new_server_cert(directory, ca, ca_key, hostnames)
-    return TlsFiles(directory / "ca.pem", directory / "server.pem", directory / "server-key.pem")
+    _record_check(directory)
+    return files

@@ -7,8 +7,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import jwt
-
 from ..clock import Clock
 from .directory import AppRegistration
 from .keys import SigningKey
@@ -59,11 +57,15 @@ class TokenService:
             "ver": version,
             "uti": secrets.token_urlsafe(16),
         }
+        import jwt  # with cryptography, only once a token is issued or checked (see keys.py)
+
         token = jwt.encode(claims, self.key.private_key, algorithm="RS256", headers={"kid": self.key.kid})
         return IssuedToken(token, now, now + self.lifetime)
 
     def verify(self, token: str, audience_allowed: Callable[[str], bool]) -> dict[str, Any]:
         """The token's claims, if this emulator signed it, it is current, and its audience is ARM's."""
+        import jwt
+
         try:
             claims: dict[str, Any] = jwt.decode(
                 token,

@@ -62,3 +62,18 @@ def test_the_banner_tells_how_to_trust_the_ca_and_log_in(emulator: EmulatorProce
     assert f"AZURE_CLIENT_SECRET={identity['app']['client_secret']}" in banner
     assert f"ARM_SUBSCRIPTION_ID={identity['subscriptionId']}" in banner
     assert f"{emulator.url}/metadata/endpoints?api-version=2022-09-01" in banner
+
+
+def test_a_restart_leaves_out_what_only_a_first_start_a_token_or_another_command_needs(tmp_path: Path) -> None:
+    # Start-up time and idle memory: cryptography and PyJWT wait for a new certificate or the first
+    # token, httpx is for `arm-emulator health`, yaml for seed files.
+    script = (
+        "import sys; from pathlib import Path; from arm_emulator.server import prepare; "
+        "from arm_emulator.settings import Settings; "
+        f"prepare(Settings(data_dir=Path({str(tmp_path)!r}), port=0)).close_sockets(); "
+        "print(*sorted({m.split('.')[0] for m in sys.modules} & {'cryptography', 'jwt', 'httpx', 'yaml'}))"
+    )
+    first = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True)
+    assert "cryptography" in first.stdout.split()
+    restart = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True)
+    assert restart.stdout.split() == []

@@ -13,6 +13,8 @@ from azure.core.credentials import AccessToken
 from emulator_process import EmulatorProcess
 
 SUBSCRIPTION = "6a3c2f1e-0b7d-4c55-9e2a-3f1d2c4b5a60"
+# One provisioning step of the stepping emulator, in seconds of its clock.
+STEP_SECONDS = 60
 
 
 class StaticCredential:
@@ -40,12 +42,16 @@ def slow_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emulator
 
 @pytest.fixture(scope="session")
 def stepping_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorProcess]:
-    """Each provisioning step takes 0.3 s, so a poll sees the states walked one by one."""
-    process = EmulatorProcess(
-        tmp_path_factory.mktemp("stepping"), lro_step_seconds="0.3", walker_interval_seconds="0.05"
-    ).start()
+    """Each provisioning step takes a minute of the emulator's clock, which tests move on one step at
+    a time (`POST /_emulator/clock/advance`, see `advance_one_step`): each poll sees the next state."""
+    process = EmulatorProcess(tmp_path_factory.mktemp("stepping"), lro_step_seconds=str(STEP_SECONDS)).start()
     yield process
     process.stop()
+
+
+def advance_one_step(http: httpx.Client) -> None:
+    """Move the stepping emulator's clock on by one provisioning step."""
+    assert http.post("/_emulator/clock/advance", json={"seconds": STEP_SECONDS}).status_code == 200
 
 
 @pytest.fixture

@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 from emulator_process import EmulatorProcess
 
-from arm_emulator.cli import main
+from arm_emulator.cli import _parser, _settings, main, setting_flag
 from arm_emulator.settings import Settings
+
+README = Path(__file__).resolve().parent.parent / "README.md"
 
 
 def test_every_setting_reads_its_environment_variable(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -31,6 +33,27 @@ def test_every_setting_reads_its_environment_variable(monkeypatch: pytest.Monkey
     assert settings.tls_hostnames == ["arm-emulator"]
     assert settings.lro_step_seconds == 2.5
     assert settings.resolved_database_url == "sqlite:///.arm-emulator/emulator.db"
+
+
+def test_flags_of_every_kind_reach_the_settings(tmp_path: Path) -> None:
+    flags = "--no-tls --port 0 --lro-step-seconds 2.5 --lro-mode polls --auto-create-resource-groups"
+    flags += " --tls-hostname a --tls-hostname b --subscription 6A3C2F1E-0B7D-4C55-9E2A-3F1D2C4B5A60 --control-token t"
+    args = _parser().parse_args(["serve", *flags.split(), "--data-dir", str(tmp_path)])
+    settings = _settings(args, list(Settings.model_fields))
+    assert (settings.tls, settings.port, settings.data_dir) == (False, 0, tmp_path)
+    assert (settings.lro_step_seconds, settings.lro_mode, settings.auto_create_resource_groups) == (2.5, "polls", True)
+    assert settings.tls_hostnames == ["a", "b"]
+    assert settings.subscriptions == ["6a3c2f1e-0b7d-4c55-9e2a-3f1d2c4b5a60"]
+    assert settings.control_token == "t"
+    # Flags not given leave the defaults (and ARM_EMULATOR_* variables) alone.
+    assert _settings(_parser().parse_args(["serve"]), list(Settings.model_fields)) == Settings()
+
+
+def test_the_readme_configuration_table_names_every_flag_and_variable() -> None:
+    table = README.read_text().split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    for name, field in Settings.model_fields.items():
+        assert f"`{setting_flag(name, field)}`" in table, name
+        assert f"`ARM_EMULATOR_{name.upper()}" in table, name
 
 
 def test_a_bad_setting_is_refused_naming_it(

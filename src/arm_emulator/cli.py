@@ -7,9 +7,11 @@ import gc
 import ssl
 import sys
 from pathlib import Path
-from typing import Any
+from types import UnionType
+from typing import Any, Literal, Union, get_args, get_origin
 
 from pydantic import ValidationError
+from pydantic.fields import FieldInfo
 
 from .identity.directory import IDENTITY_FILE, Directory, load_directory
 from .settings import Settings
@@ -21,71 +23,8 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     serve = commands.add_parser("serve", help="serve the emulator (HTTPS by default)")
-    serve.add_argument("--host", help="interface to listen on [ARM_EMULATOR_HOST]")
-    serve.add_argument("--port", type=int, help="port, 0 for any free one [ARM_EMULATOR_PORT]")
-    serve.add_argument("--data-dir", type=Path, help="database and certificates [ARM_EMULATOR_DATA_DIR]")
-    serve.add_argument("--database-url", help="any SQLAlchemy URL [ARM_EMULATOR_DATABASE_URL]")
-    serve.add_argument(
-        "--no-tls",
-        dest="tls",
-        action="store_false",
-        default=None,
-        help="serve plain HTTP [ARM_EMULATOR_TLS=false]",
-    )
-    serve.add_argument("--cert-file", type=Path, help="your own certificate [ARM_EMULATOR_CERT_FILE]")
-    serve.add_argument("--key-file", type=Path, help="its private key [ARM_EMULATOR_KEY_FILE]")
-    serve.add_argument(
-        "--tls-hostname",
-        dest="tls_hostnames",
-        action="append",
-        help="extra certificate host name, repeatable [ARM_EMULATOR_TLS_HOSTNAMES]",
-    )
-    serve.add_argument("--public-url", help="base URL clients use [ARM_EMULATOR_PUBLIC_URL]")
-    serve.add_argument(
-        "--lro-step-seconds",
-        type=float,
-        help="seconds per provisioning step, 0 = fast [ARM_EMULATOR_LRO_STEP_SECONDS]",
-    )
-    serve.add_argument(
-        "--lro-mode",
-        choices=["time", "polls"],
-        help="time: a step per --lro-step-seconds; polls: a step per poll [ARM_EMULATOR_LRO_MODE]",
-    )
-    serve.add_argument("--seed", type=Path, help="JSON or YAML state loaded at start-up [ARM_EMULATOR_SEED]")
-    serve.add_argument("--journal-size", type=int, help="requests kept in the journal [ARM_EMULATOR_JOURNAL_SIZE]")
-    serve.add_argument("--control-token", help="token required by /_emulator/* [ARM_EMULATOR_CONTROL_TOKEN]")
-    serve.add_argument("--retry-after-seconds", type=int, help="[ARM_EMULATOR_RETRY_AFTER_SECONDS]")
-    serve.add_argument("--walker-interval-seconds", type=float, help="[ARM_EMULATOR_WALKER_INTERVAL_SECONDS]")
-    serve.add_argument("--page-size", type=int, help="items per list page [ARM_EMULATOR_PAGE_SIZE]")
-    serve.add_argument(
-        "--auto-create-resource-groups",
-        action="store_true",
-        default=None,
-        help="create missing resource groups [ARM_EMULATOR_AUTO_CREATE_RESOURCE_GROUPS]",
-    )
-    serve.add_argument(
-        "--subscription",
-        dest="subscriptions",
-        action="append",
-        help="allowed subscription id, repeatable [ARM_EMULATOR_SUBSCRIPTIONS]",
-    )
-    serve.add_argument("--tenant-id", help="id of the default tenant, made on first start [ARM_EMULATOR_TENANT_ID]")
-    serve.add_argument(
-        "--auth-mode",
-        choices=["off", "lenient", "strict"],
-        help="which bearer tokens are accepted [ARM_EMULATOR_AUTH_MODE]",
-    )
-    serve.add_argument(
-        "--registrations-file",
-        type=Path,
-        help="extra tenants, subscriptions, apps (JSON) [ARM_EMULATOR_REGISTRATIONS_FILE]",
-    )
-    serve.add_argument("--token-lifetime-seconds", type=int, help="[ARM_EMULATOR_TOKEN_LIFETIME_SECONDS]")
-    serve.add_argument(
-        "--log-level",
-        choices=["critical", "error", "warning", "info", "debug"],
-        help="[ARM_EMULATOR_LOG_LEVEL]",
-    )
+    for name, field in Settings.model_fields.items():
+        _add_setting_flag(serve, name, field)
 
     health = commands.add_parser(
         "health", help="exit 0 once the emulator is ready (/_emulator/ready: serving, seed loaded)"
@@ -94,6 +33,41 @@ def _parser() -> argparse.ArgumentParser:
     health.add_argument("--data-dir", type=Path, help="to find the CA [ARM_EMULATOR_DATA_DIR]")
     health.add_argument("--timeout", type=float, default=3.0)
     return parser
+
+
+def setting_flag(name: str, field: FieldInfo) -> str:
+    """The flag of a setting: `--data-dir` for `data_dir`; `--no-tls` for a setting on by default;
+    the singular for a list, whose flag is repeated (`--subscription` for `subscriptions`)."""
+    flag = name.replace("_", "-")
+    if field.annotation is bool and field.default is True:
+        return f"--no-{flag}"
+    if get_origin(field.annotation) is list:
+        return f"--{flag.removesuffix('s')}"
+    return f"--{flag}"
+
+
+def _add_setting_flag(parser: argparse.ArgumentParser, name: str, field: FieldInfo) -> None:
+    """Each setting's flag is made from its declaration, so the two cannot drift apart."""
+    flag = setting_flag(name, field)
+    env = f"ARM_EMULATOR_{name.upper()}"
+    options: dict[str, Any] = {"dest": name, "help": f"{field.description} [{env}]"}
+    annotation = field.annotation
+    if annotation is not None and get_origin(annotation) in (Union, UnionType):  # `X | None`: a flag takes X
+        annotation = next(a for a in get_args(annotation) if a is not type(None))
+    if annotation is bool:
+        on_by_default = field.default is True
+        options.update(action="store_false" if on_by_default else "store_true", default=None)
+        if on_by_default:
+            options["help"] = f"Switch off: {field.description} [{env}=false]"
+    elif get_origin(annotation) is Literal:
+        options["choices"] = list(get_args(annotation))
+    else:
+        options["metavar"] = flag.removeprefix("--").replace("-", "_").upper()
+        if get_origin(annotation) is list:
+            options["action"] = "append"
+        else:
+            options["type"] = annotation
+    parser.add_argument(flag, **options)
 
 
 def _settings(args: argparse.Namespace, fields: list[str]) -> Settings:
@@ -165,7 +139,8 @@ def health(args: argparse.Namespace) -> int:
     return 0 if response.status_code == 200 else 1
 
 
-# Every setting is also a flag of `serve`; flags left out fall back to ARM_EMULATOR_* and defaults.
+# Every setting is also a flag of `serve` (`_add_setting_flag`); flags left out fall back to
+# ARM_EMULATOR_* and the defaults.
 _SERVE_FIELDS = list(Settings.model_fields)
 
 

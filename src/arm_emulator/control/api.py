@@ -13,7 +13,7 @@ from ..arm import errors
 from ..arm.faults import FaultRuleSpec
 from ..arm.lro_timing import LroTiming
 from ..arm.operations import catch_up, status_body
-from ..arm.responses import empty_response, json_response
+from ..arm.responses import empty_response, json_response, raw_json_response
 from ..arm.runtime import runtime_of
 from ..clock import iso8601
 from .state import StateDocument, export_state, import_state, reset
@@ -60,7 +60,7 @@ def register(router: APIRouter) -> None:
 
     @router.get("/_emulator/state", **guarded)
     async def get_state(request: Request) -> Response:
-        return json_response(export_state(runtime_of(request)))
+        return raw_json_response(export_state(runtime_of(request)))
 
     @router.post("/_emulator/state", **guarded)
     async def post_state(request: Request, document: StateDocument) -> Response:

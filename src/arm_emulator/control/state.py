@@ -76,28 +76,33 @@ def reset(runtime: Runtime, *, subscription: str | None = None, provider: str | 
     register_known_subscriptions(runtime)
 
 
-def export_state(runtime: Runtime) -> dict[str, Any]:
+def export_state(runtime: Runtime) -> str:
+    """The state as a JSON document (`StateDocument`'s shape), written one resource at a time: a
+    store of tens of thousands of resources is never held parsed all at once. It is read in one
+    synchronous pass, so no other request changes the store meanwhile."""
     catch_up(runtime)  # what a client would see now
+    groups: list[str] = []
+    resources: list[str] = []
     with runtime.store.transaction() as tx:
-        subscriptions = tx.list_subscriptions()
-        records = tx.all_resources()
-    groups, resources = [], []
-    for record in records:
-        body = {k: v for k, v in record.body.items() if k not in ("name", "type", "systemData", "etag")}
-        if record.type_key == RESOURCE_GROUP_TYPE_KEY:
-            groups.append({k: v for k, v in body.items() if k in ("id", "location", "tags", "managedBy")})
-            continue
-        found = runtime.registry.resource_type(record.type_key)
-        api_version = max(found[1].api_versions) if found else None
-        resources.append({"id": record.id, "apiVersion": api_version, **{k: v for k, v in body.items() if k != "id"}})
-    return {
-        "subscriptions": [
+        subscriptions = [
             {"subscriptionId": s.subscription_id, "displayName": s.display_name, "tenantId": s.tenant_id}
-            for s in subscriptions
-        ],
-        "resourceGroups": groups,
-        "resources": resources,
-    }
+            for s in tx.list_subscriptions()
+        ]
+        for record in tx.iter_resources():
+            body = {k: v for k, v in record.body.items() if k not in ("name", "type", "systemData", "etag")}
+            if record.type_key == RESOURCE_GROUP_TYPE_KEY:
+                groups.append(_dump({k: v for k, v in body.items() if k in ("id", "location", "tags", "managedBy")}))
+                continue
+            found = runtime.registry.resource_type(record.type_key)
+            api_version = max(found[1].api_versions) if found else None
+            exported = {"id": record.id, "apiVersion": api_version, **{k: v for k, v in body.items() if k != "id"}}
+            resources.append(_dump(exported))
+    text = f'{{"subscriptions":{_dump(subscriptions)},"resourceGroups":[{",".join(groups)}],'
+    return text + f'"resources":[{",".join(resources)}]}}'
+
+
+def _dump(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"))
 
 
 def _subscription(runtime: Runtime, tx: StoreTransaction, entry: str | SubscriptionEntry) -> None:

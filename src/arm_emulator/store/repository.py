@@ -455,9 +455,10 @@ class StoreTransaction:
         rows = self._c.execute(query.order_by(operations.c.started_at.desc()).limit(limit)).all()
         return [_operation_from_row(row) for row in rows]
 
-    def all_resources(self) -> list[ResourceRecord]:
-        rows = self._c.execute(select(resources).order_by(resources.c.seq)).all()
-        return [_resource_from_row(row) for row in rows]
+    def iter_resources(self) -> Iterator[ResourceRecord]:
+        """Every resource in insertion order, read from the cursor as they are consumed."""
+        for row in self._c.execute(select(resources).order_by(resources.c.seq)):
+            yield _resource_from_row(row)
 
     # -- resets --------------------------------------------------------------------------------------
 

@@ -66,7 +66,7 @@ class ArmMiddleware:
         public_url: str | None,
         journal: Journal | None,
         faults: FaultRules,
-        direct: DirectRoutes | None = None,
+        direct: DirectRoutes,
     ) -> None:
         self.app = app
         self.registry = registry
@@ -112,10 +112,9 @@ class ArmMiddleware:
             except ArmError as error:
                 await render(error, path, self.registry)(scope, receive, send_answered)
                 return
-            direct = self.direct.match(scope["method"], path) if self.direct is not None else None
-            if direct is not None:
-                assert self.direct is not None
-                await self.direct.serve(*direct, scope, _limited(receive), send_answered)
+            route = self.direct.match(scope["method"], path)
+            if route is not None:
+                await self.direct.serve(*route, scope, _limited(receive), send_answered)
             else:
                 await self.app(scope, _limited(receive), send_answered)
         finally:

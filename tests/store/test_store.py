@@ -84,3 +84,33 @@ def test_pages_keep_insertion_order_and_replacement_keeps_position(store: SqlSto
     assert [r.key for r in first.records] == ["/rg/one", "/rg/two"] and first.more
     assert first.records[0].etag == '"changed"'
     assert [r.key for r in second.records] == ["/rg/three"] and not second.more
+
+
+def test_a_transaction_opened_inside_another_joins_it_and_fails_with_it(store: SqlStore) -> None:
+    with pytest.raises(RuntimeError), store.transaction() as outer:
+        outer.put_resource(_resource("/rg/outer"))
+        with store.transaction() as inner:
+            assert inner is outer
+            inner.put_resource(_resource("/rg/inner"))
+        assert outer.get_resource("/rg/inner") is not None  # the inner write is visible at once
+        raise RuntimeError("the request failed after both writes")
+    with store.transaction() as tx:
+        assert tx.get_resource("/rg/outer") is None and tx.get_resource("/rg/inner") is None
+        tx.put_resource(_resource("/rg/after"))
+    with store.transaction() as tx:
+        assert tx.get_resource("/rg/after") is not None
+
+
+def test_a_second_store_on_the_same_file_sees_committed_writes(store: SqlStore, tmp_path: Path) -> None:
+    other = SqlStore(f"sqlite:///{tmp_path / 'store.db'}")
+    other.open()
+    try:
+        with store.transaction() as tx:
+            tx.put_resource(_resource("/rg/shared"))
+        with other.transaction() as tx:
+            assert tx.get_resource("/rg/shared") is not None
+            tx.delete_tree("/rg/shared", now=1.0, cancel_error={})
+        with store.transaction() as tx:
+            assert tx.get_resource("/rg/shared") is None
+    finally:
+        other.close()

@@ -108,6 +108,22 @@ def test_export_then_import_restores_resources_in_their_final_state(http: httpx.
     assert by_id(http.get("/_emulator/state").json()["resources"]) == by_id(exported["resources"])
 
 
+def test_export_and_import_on_an_in_memory_database(tmp_path: Path) -> None:
+    # One connection only there, so the export reads on the event loop instead of a snapshot.
+    process = EmulatorProcess(tmp_path, database_url="sqlite://").start()
+    try:
+        with process.client() as client:
+            rg = group(client)
+            assert client.put(workspace(rg, "mem1"), json={"location": "eastus"}).status_code == 201
+            exported = client.get("/_emulator/state").json()
+            assert [r["id"].rsplit("/", 1)[1] for r in exported["resources"]] == ["mem1"]
+            assert client.post("/_emulator/reset").status_code == 204
+            assert client.post("/_emulator/state", json=exported).status_code == 200
+            assert client.get(workspace(rg, "mem1")).json()["properties"]["provisioningState"] == "Succeeded"
+    finally:
+        process.stop()
+
+
 def test_a_bad_import_changes_nothing(http: httpx.Client) -> None:
     rg = group(http)
     before = http.get("/_emulator/state").json()

@@ -114,3 +114,27 @@ def test_a_second_store_on_the_same_file_sees_committed_writes(store: SqlStore, 
             assert tx.get_resource("/rg/shared") is None
     finally:
         other.close()
+
+
+def test_a_snapshot_keeps_seeing_the_store_as_it_was_when_opened(store: SqlStore) -> None:
+    with store.transaction() as tx:
+        tx.put_resource(_resource("/rg/before"))
+    with store.snapshot() as snapshot:
+        assert snapshot.get_resource("/rg/before") is not None
+        with store.transaction() as tx:  # the main connection writes on meanwhile
+            tx.put_resource(_resource("/rg/during"))
+            tx.delete_tree("/rg/before", now=1.0, cancel_error={})
+        assert [r.key for r in snapshot.iter_resources()] == ["/rg/before"]
+    with store.snapshot() as snapshot:
+        assert [r.key for r in snapshot.iter_resources()] == ["/rg/during"]
+
+
+def test_an_in_memory_store_has_no_snapshots() -> None:
+    store = SqlStore("sqlite://")
+    store.open()
+    try:
+        assert not store.has_snapshots
+        with pytest.raises(RuntimeError, match="single connection"), store.snapshot():
+            pass
+    finally:
+        store.close()

@@ -60,7 +60,7 @@ def register(router: APIRouter) -> None:
 
     @router.get("/_emulator/state", **guarded)
     async def get_state(request: Request) -> Response:
-        return raw_json_response(export_state(runtime_of(request)))
+        return raw_json_response(await export_state(runtime_of(request)))
 
     @router.post("/_emulator/state", **guarded)
     async def post_state(request: Request, document: StateDocument) -> Response:

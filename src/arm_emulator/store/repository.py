@@ -543,6 +543,28 @@ class SqlStore:
             finally:
                 self._current = None
 
+    @property
+    def has_snapshots(self) -> bool:
+        """Whether `snapshot` can open a connection besides the main one (not for in-memory SQLite)."""
+        return self._engine is not None and not isinstance(self._engine.pool, StaticPool)
+
+    @contextmanager
+    def snapshot(self) -> Iterator[StoreTransaction]:
+        """The store as it is now, read-only, on a connection of its own: a long read (the state
+        export) can run in a worker thread, seeing one consistent state, while requests go on."""
+        if self._engine is None or self._statements is None or not self.has_snapshots:
+            raise RuntimeError("no snapshot: the store is closed or has a single connection")
+        with self._engine.connect() as connection:
+            if connection.dialect.name == "sqlite":
+                # pysqlite begins a transaction only before a write; each SELECT would see its own now.
+                connection.exec_driver_sql("BEGIN")
+            elif connection.dialect.name == "postgresql":
+                connection = connection.execution_options(isolation_level="REPEATABLE READ")
+            try:
+                yield StoreTransaction(connection, self._statements)
+            finally:
+                connection.rollback()
+
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()

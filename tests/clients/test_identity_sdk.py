@@ -238,6 +238,16 @@ def test_strict_mode_answers_each_bad_token_with_its_code(strict: EmulatorProces
     expired = httpx.get(url, headers={"Authorization": f"Bearer {sign()}"}, verify=strict.verify)
     assert "is earlier than current UTC time" in expired.json()["error"]["message"]
 
+    # A malformed Host header adds no host of ours, but takes none away (the certificate's names).
+    with httpx.Client(verify=strict.verify, headers={"Host": "[oops"}) as odd:
+        public = sign(iat=fresh, nbf=fresh, exp=fresh + 600, aud="https://management.azure.com/")
+        assert odd.get(url, headers={"Authorization": f"Bearer {public}"}).status_code == 200
+        ours = odd.get(url, headers={"Authorization": f"Bearer {sign(iat=fresh, nbf=fresh, exp=fresh + 600)}"})
+        assert ours.status_code == 200
+        elsewhere = sign(iat=fresh, nbf=fresh, exp=fresh + 600, aud="https://[oops/")
+        refused = odd.get(url, headers={"Authorization": f"Bearer {elsewhere}"})
+        assert (refused.status_code, refused.json()["error"]["code"]) == (401, "InvalidAuthenticationTokenAudience")
+
 
 def test_sdk_with_a_token_for_another_audience_gets_401(strict: EmulatorProcess) -> None:
     ids = identity(strict)

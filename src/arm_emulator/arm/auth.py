@@ -58,13 +58,16 @@ class Authenticator:
             self._verify(token.strip(), base)
 
     def _verify(self, token: str, base: str) -> None:
-        own_hosts = self.hosts | {urlsplit(base).hostname or ""}
+        own_hosts = self.hosts | {_hostname(base)}
 
         def allowed(audience: str) -> bool:
             if audience in PUBLIC_ARM_AUDIENCES:
                 return True
-            url = urlsplit(audience)
-            return url.scheme in ("https", "http") and url.hostname in own_hosts and url.path in ("", "/")
+            try:
+                url = urlsplit(audience)
+                return url.scheme in ("https", "http") and url.hostname in own_hosts and url.path in ("", "/")
+            except ValueError:  # e.g. "https://[oops": no audience of ours
+                return False
 
         try:
             self.tokens.verify(token, allowed)
@@ -129,3 +132,12 @@ def caller(authorization: str | None) -> tuple[str, str]:
     if claims.get("appid") or claims.get("azp"):
         return str(claims.get("appid") or claims.get("azp")), "Application"
     return "00000000-0000-0000-0000-000000000000", "Application"
+
+
+def _hostname(url: str) -> str:
+    """The host of a URL built from the request's Host header, which may be malformed ("[oops"):
+    then it names no host of ours."""
+    try:
+        return urlsplit(url).hostname or ""
+    except ValueError:
+        return ""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import logging
 import time
 import uuid
 from typing import Any
@@ -23,6 +24,8 @@ from .faults import ErrorAction, FailOperationAction, FaultRules, LatencyAction,
 from .journal import Journal, JournalEntry
 from .registry import Registry
 from .resource_id import PathCanonicalizer
+
+log = logging.getLogger(__name__)
 
 MAX_REQUEST_BYTES = 4 * 1024 * 1024
 # ARM's front end refuses oversized headers (IIS limits: 16 KB a field, 64 KB in all).
@@ -117,6 +120,12 @@ class ArmMiddleware:
                 await self.direct.serve(*route, scope, _limited(receive), send_answered)
             else:
                 await self.app(scope, _limited(receive), send_answered)
+        except Exception:
+            if answered:
+                raise  # the answer has begun (FastAPI's own 500, or a broken stream): the server logs it
+            # A failure of the front door itself: still an ARM error, as everywhere behind it.
+            log.exception("unhandled error on %s %s", scope["method"], path)
+            await render(errors.internal_error(), path, self.registry)(scope, receive, send_answered)
         finally:
             if arm_request and self.journal is not None:
                 status, response_headers = answered or (500, [])

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
+import threading
+from contextlib import closing
 from pathlib import Path
 
 import pytest
+import sqlalchemy
 
 from arm_emulator.store.repository import OperationRecord, ResourceRecord, SqlStore
 
@@ -138,3 +142,67 @@ def test_an_in_memory_store_has_no_snapshots() -> None:
             pass
     finally:
         store.close()
+
+
+def test_a_failed_commit_leaves_nothing_pending_for_the_next_one(store: SqlStore, tmp_path: Path) -> None:
+    # A deferred foreign key fails at COMMIT itself: the one way to make SQLite refuse a commit
+    # here (disk full and I/O errors are the others).
+    with closing(sqlite3.connect(tmp_path / "store.db")) as other:
+        other.executescript(
+            "CREATE TABLE parent (id INTEGER PRIMARY KEY);"
+            "CREATE TABLE child (parent INTEGER REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED);"
+        )
+    with store.transaction() as tx:
+        tx._c.exec_driver_sql("PRAGMA foreign_keys = ON")  # not a transaction of its own in SQLite
+    with pytest.raises(sqlalchemy.exc.IntegrityError), store.transaction() as tx:
+        tx.put_resource(_resource("/rg/refused"))
+        tx._c.exec_driver_sql("INSERT INTO child VALUES (42)")
+    with store.transaction() as tx:
+        tx.put_resource(_resource("/rg/next"))
+    with closing(sqlite3.connect(tmp_path / "store.db")) as other:
+        assert other.execute("SELECT key FROM resources").fetchall() == [("/rg/next",)]
+        other.execute("INSERT INTO parent VALUES (1)")  # the write lock was let go
+        other.commit()
+
+
+def test_the_connection_belongs_to_the_thread_that_opened_it(store: SqlStore) -> None:
+    with store.transaction() as tx:
+        tx.put_resource(_resource("/rg/mine"))
+    failures: list[BaseException] = []
+
+    def elsewhere() -> None:
+        try:
+            with store.transaction():
+                pass
+        except RuntimeError as error:
+            failures.append(error)
+
+    thread = threading.Thread(target=elsewhere)
+    thread.start()
+    thread.join()
+    assert len(failures) == 1 and "snapshot()" in str(failures[0])
+
+
+def test_close_waits_for_a_snapshot_still_being_read(tmp_path: Path) -> None:
+    store = SqlStore(f"sqlite:///{tmp_path / 'store.db'}")
+    store.open()
+    opened, release = threading.Event(), threading.Event()
+    seen: list[int] = []
+
+    def export() -> None:
+        with store.snapshot() as snapshot:
+            opened.set()
+            release.wait(10)
+            seen.append(len(list(snapshot.iter_resources())))
+
+    reader = threading.Thread(target=export)
+    reader.start()
+    assert opened.wait(10)
+    closer = threading.Thread(target=store.close)
+    closer.start()
+    closer.join(0.3)
+    assert closer.is_alive()  # still waiting for the reader
+    release.set()
+    reader.join(10)
+    closer.join(10)
+    assert not closer.is_alive() and seen == [0]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -168,8 +169,10 @@ class _Prepared:
     def __init__(self, statement: Any, dialect: Any) -> None:
         compiled = statement.compile(dialect=dialect)
         self.sql = compiled.string
-        # Values the dialect added itself (sqlite's `OFFSET ?` after a LIMIT), by parameter name.
-        self._defaults = {name: bind.value for name, bind in compiled.binds.items() if bind.value is not None}
+        # Values the dialect added itself (sqlite's `OFFSET ?` after a LIMIT), by their name in the SQL.
+        self._defaults = {
+            compiled.bind_names[bind]: bind.value for bind in compiled.binds.values() if bind.value is not None
+        }
         # Positional DBAPIs (sqlite's `?`) take a tuple in this order; named ones take a dict.
         self._order = compiled.positiontup
 
@@ -492,6 +495,10 @@ class SqlStore:
         self._connection: Connection | None = None
         self._statements: _Statements | None = None
         self._current: StoreTransaction | None = None
+        # The thread the connection belongs to (the event loop's); others read through `snapshot`.
+        self._owner: int | None = None
+        self._snapshots = 0
+        self._snapshots_done = threading.Condition()
 
     def open(self) -> None:
         kwargs: dict[str, Any] = {}
@@ -509,17 +516,26 @@ class SqlStore:
         self._engine = engine
         self._statements = _Statements(engine.dialect)
 
-    def close(self) -> None:
+    def close(self, *, snapshot_wait_seconds: float = 30.0) -> None:
+        # A snapshot still being read (an export in a worker thread) finishes first.
+        with self._snapshots_done:
+            self._snapshots_done.wait_for(lambda: self._snapshots == 0, timeout=snapshot_wait_seconds)
         if self._connection is not None:
             self._connection.close()
             self._connection = None
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None
+        self._owner = None
 
     def _connect(self) -> Connection:
         if self._engine is None or self._statements is None:
             raise RuntimeError("store is not open")
+        thread = threading.get_ident()
+        if self._owner is None:
+            self._owner = thread
+        elif self._owner != thread:
+            raise RuntimeError("the store's connection belongs to another thread: read through snapshot()")
         connection = self._connection
         if connection is None or connection.closed or connection.invalidated:
             # First use, or the database dropped the connection (a server restart): a fresh one.
@@ -530,18 +546,33 @@ class SqlStore:
 
     @contextmanager
     def transaction(self) -> Iterator[StoreTransaction]:
-        """A transaction; one opened inside another joins it (it commits or rolls back with it)."""
+        """A transaction; one opened inside another joins it: it commits or rolls back with the
+        outer one (an inner failure the caller catches does not undo the inner writes)."""
         if self._current is not None:
+            self._connect()  # the same thread, or an error
             yield self._current
             return
         connection = self._connect()
         assert self._statements is not None
-        with connection.begin():
-            self._current = StoreTransaction(connection, self._statements)
-            try:
-                yield self._current
-            finally:
-                self._current = None
+        try:
+            with connection.begin():
+                self._current = StoreTransaction(connection, self._statements)
+                try:
+                    yield self._current
+                finally:
+                    self._current = None
+        except BaseException:
+            self._roll_back(connection)
+            raise
+
+    def _roll_back(self, connection: Connection) -> None:
+        """After a failure, make sure nothing of it stays pending on the long-lived connection: when
+        COMMIT itself fails, SQLAlchemy ends its transaction without a ROLLBACK (a pool would reset
+        the connection on return; this one is never returned), and the next commit would keep it."""
+        try:
+            connection.connection.driver_connection.rollback()  # type: ignore[union-attr]
+        except Exception:
+            connection.invalidate()  # `_connect` opens a fresh one
 
     @property
     def has_snapshots(self) -> bool:
@@ -554,16 +585,23 @@ class SqlStore:
         export) can run in a worker thread, seeing one consistent state, while requests go on."""
         if self._engine is None or self._statements is None or not self.has_snapshots:
             raise RuntimeError("no snapshot: the store is closed or has a single connection")
-        with self._engine.connect() as connection:
-            if connection.dialect.name == "sqlite":
-                # pysqlite begins a transaction only before a write; each SELECT would see its own now.
-                connection.exec_driver_sql("BEGIN")
-            elif connection.dialect.name == "postgresql":
-                connection = connection.execution_options(isolation_level="REPEATABLE READ")
-            try:
-                yield StoreTransaction(connection, self._statements)
-            finally:
-                connection.rollback()
+        with self._snapshots_done:
+            self._snapshots += 1
+        try:
+            with self._engine.connect() as connection:
+                if connection.dialect.name == "sqlite":
+                    # pysqlite begins a transaction only before a write; each SELECT would see its own now.
+                    connection.exec_driver_sql("BEGIN")
+                elif connection.dialect.name == "postgresql":
+                    connection = connection.execution_options(isolation_level="REPEATABLE READ")
+                try:
+                    yield StoreTransaction(connection, self._statements)
+                finally:
+                    connection.rollback()
+        finally:
+            with self._snapshots_done:  # `close` waits for the last reader
+                self._snapshots -= 1
+                self._snapshots_done.notify_all()
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

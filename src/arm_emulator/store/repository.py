@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -197,24 +197,24 @@ class _Statements:
         return prepared
 
 
-def _resource_from_row(row: Any, *, parse_body: bool = True) -> ResourceRecord:
+def _resource_from_row(row: Mapping[str, Any], *, parse_body: bool = True) -> ResourceRecord:
     """`parse_body=False` leaves `body` empty and only `raw` set: list pages send the stored text."""
     return ResourceRecord(
-        key=row.key,
-        id=row.id,
-        subscription_key=row.subscription_key,
-        resource_group_key=row.resource_group_key,
-        parent_key=row.parent_key,
-        type_key=row.type_key,
-        body=json.loads(row.body) if parse_body else {},
-        etag=row.etag,
-        provisioning_state=row.provisioning_state,
-        operation_id=row.operation_id,
-        due_at=row.due_at,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        seq=row.seq,
-        raw=row.body,
+        key=row["key"],
+        id=row["id"],
+        subscription_key=row["subscription_key"],
+        resource_group_key=row["resource_group_key"],
+        parent_key=row["parent_key"],
+        type_key=row["type_key"],
+        body=json.loads(row["body"]) if parse_body else {},
+        etag=row["etag"],
+        provisioning_state=row["provisioning_state"],
+        operation_id=row["operation_id"],
+        due_at=row["due_at"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        seq=row["seq"],
+        raw=row["body"],
     )
 
 
@@ -236,36 +236,30 @@ def _resource_values(record: ResourceRecord) -> dict[str, Any]:
     }
 
 
-def _operation_from_row(row: Any) -> OperationRecord:
+def _operation_from_row(row: Mapping[str, Any]) -> OperationRecord:
     return OperationRecord(
-        id=row.id,
-        namespace=row.namespace,
-        subscription_key=row.subscription_key,
-        resource_key=row.resource_key,
-        resource_id=row.resource_id,
-        location=row.location,
-        kind=row.kind,
-        api_version=row.api_version,
-        initial_status_code=row.initial_status_code,
-        steps=tuple(tuple(step) for step in json.loads(row.steps)),  # type: ignore[misc]
-        step_index=row.step_index,
-        step_seconds=row.step_seconds,
-        status=row.status,
-        started_at=row.started_at,
-        due_at=row.due_at,
-        target_digest=row.target_digest,
-        ended_at=row.ended_at,
-        error=json.loads(row.error) if row.error else None,
-        per_poll=bool(row.per_poll),
-        outcome=json.loads(row.outcome) if row.outcome else None,
-        previous_body=json.loads(row.previous_body) if row.previous_body else None,
+        id=row["id"],
+        namespace=row["namespace"],
+        subscription_key=row["subscription_key"],
+        resource_key=row["resource_key"],
+        resource_id=row["resource_id"],
+        location=row["location"],
+        kind=row["kind"],
+        api_version=row["api_version"],
+        initial_status_code=row["initial_status_code"],
+        steps=tuple(tuple(step) for step in json.loads(row["steps"])),  # type: ignore[misc]
+        step_index=row["step_index"],
+        step_seconds=row["step_seconds"],
+        status=row["status"],
+        started_at=row["started_at"],
+        due_at=row["due_at"],
+        target_digest=row["target_digest"],
+        ended_at=row["ended_at"],
+        error=json.loads(row["error"]) if row["error"] else None,
+        per_poll=bool(row["per_poll"]),
+        outcome=json.loads(row["outcome"]) if row["outcome"] else None,
+        previous_body=json.loads(row["previous_body"]) if row["previous_body"] else None,
     )
-
-
-class _Row(dict[str, Any]):
-    """A DBAPI row by column name, read like SQLAlchemy's rows (`row.key`)."""
-
-    __getattr__ = dict.__getitem__
 
 
 class StoreTransaction:
@@ -283,11 +277,11 @@ class StoreTransaction:
         cursor.execute(prepared.sql, prepared.parameters(values))
         return cursor
 
-    def _fetch_one(self, key: str, statement: Any, values: dict[str, Any]) -> _Row | None:
+    def _fetch_one(self, key: str, statement: Any, values: dict[str, Any]) -> dict[str, Any] | None:
         cursor = self._run(key, statement, values)
         try:
             row = cursor.fetchone()
-            return _Row(zip([d[0] for d in cursor.description], row, strict=True)) if row is not None else None
+            return dict(zip([d[0] for d in cursor.description], row, strict=True)) if row is not None else None
         finally:
             cursor.close()
 
@@ -303,7 +297,7 @@ class StoreTransaction:
         row = self._fetch_one("subscription", _SELECT_SUBSCRIPTION, {"key": key})
         if row is None:
             return None
-        return SubscriptionRecord(row.subscription_id, row.tenant_id, row.display_name, row.state)
+        return SubscriptionRecord(row["subscription_id"], row["tenant_id"], row["display_name"], row["state"])
 
     def list_subscriptions(self) -> list[SubscriptionRecord]:
         rows = self._c.execute(select(subscriptions).order_by(subscriptions.c.created_at)).all()
@@ -456,12 +450,12 @@ class StoreTransaction:
         if active_only:
             query = query.where(operations.c.due_at.is_not(None))
         rows = self._c.execute(query.order_by(operations.c.started_at.desc()).limit(limit)).all()
-        return [_operation_from_row(row) for row in rows]
+        return [_operation_from_row(row._mapping) for row in rows]
 
     def iter_resources(self) -> Iterator[ResourceRecord]:
         """Every resource in insertion order, read from the cursor as they are consumed."""
         for row in self._c.execute(select(resources).order_by(resources.c.seq)):
-            yield _resource_from_row(row)
+            yield _resource_from_row(row._mapping)
 
     # -- resets --------------------------------------------------------------------------------------
 

@@ -52,7 +52,7 @@ LUA = HERE / "lua"
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(HERE))
 
-from emulator_process import EmulatorProcess  # noqa: E402
+from emulator_process import EmulatorProcess, stop_child  # noqa: E402
 from profile_summary import summarise  # noqa: E402
 
 SUB = "00000000-0000-4000-8000-0000000000be"  # the fixtures
@@ -146,18 +146,9 @@ class BareApp:
         return self.process.pid
 
     def stop(self) -> None:
-        if self.process is None:
-            return
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        if self.process.stdout:
-            self.process.stdout.close()
-        self.process = None
+        if self.process is not None:
+            stop_child(self.process)
+            self.process = None
 
 
 # -- wrk -----------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import ssl
@@ -9,8 +10,11 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
+
+from arm_emulator.identity.directory import IDENTITY_FILE
 
 
 class EmulatorProcess:
@@ -24,6 +28,12 @@ class EmulatorProcess:
     @property
     def ca_file(self) -> Path:
         return self.data_dir / "tls" / "ca.pem"
+
+    @property
+    def identity(self) -> dict[str, Any]:
+        """The default tenant, subscription and service principal made on first start."""
+        stored: dict[str, Any] = json.loads((self.data_dir / IDENTITY_FILE).read_text())
+        return stored
 
     def start(self, timeout: float = 20.0) -> EmulatorProcess:
         self.start_without_health_check()
@@ -70,20 +80,24 @@ class EmulatorProcess:
         return ssl.create_default_context(cafile=str(self.ca_file)) if self.url.startswith("https") else False
 
     def stop(self, sig: int = signal.SIGTERM) -> None:
-        if self.process is None:
-            return
-        if self.process.poll() is None:
-            self.process.send_signal(sig)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        if self.process.stdout:
-            self.process.stdout.close()
-        self.process = None
+        if self.process is not None:
+            stop_child(self.process, sig)
+            self.process = None
 
     def client(self) -> httpx.Client:
         return httpx.Client(
             base_url=self.url, verify=self.verify, headers={"Authorization": "Bearer test-token"}, timeout=10
         )
+
+
+def stop_child(process: subprocess.Popen[str], sig: int = signal.SIGTERM) -> None:
+    """Signal a child server, give it 10 s to exit (then SIGKILL), and close its stdout pipe."""
+    if process.poll() is None:
+        process.send_signal(sig)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    if process.stdout:
+        process.stdout.close()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path
@@ -75,7 +74,7 @@ def test_health_command_against_a_running_and_a_stopped_server(emulator: Emulato
 
 
 def test_the_banner_tells_how_to_trust_the_ca_and_log_in(emulator: EmulatorProcess) -> None:
-    identity = json.loads((emulator.data_dir / "identity.json").read_text())
+    identity = emulator.identity
     banner = "\n".join(emulator.banner)
     ca = emulator.ca_file.resolve()
     for variable in ("REQUESTS_CA_BUNDLE", "SSL_CERT_FILE", "NODE_EXTRA_CA_CERTS"):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import subprocess
@@ -31,7 +30,7 @@ def strict(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorProcess
 @pytest.mark.clients
 def test_python_quickstart_creates_everything_and_is_repeatable(strict: EmulatorProcess) -> None:
     code = _example("python-quickstart")
-    identity = json.loads((strict.data_dir / "identity.json").read_text())
+    identity = strict.identity
     env = {
         **os.environ,
         "ARM_EMULATOR_URL": strict.url,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import httpx
 from conftest import SUBSCRIPTION
 from emulator_process import EmulatorProcess
@@ -35,7 +33,7 @@ def test_cloud_metadata_in_each_shape_points_back_at_the_emulator(emulator: Emul
 
 
 def test_subscriptions_and_tenants(http: httpx.Client, emulator: EmulatorProcess) -> None:
-    identity = json.loads((emulator.data_dir / "identity.json").read_text())
+    identity = emulator.identity
     listed = http.get("/subscriptions?api-version=2022-12-01").json()["value"]
     default = next(s for s in listed if s["subscriptionId"] == identity["subscriptionId"])
     assert default["tenantId"] == identity["tenantId"]

@@ -34,8 +34,7 @@ def strict_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emulat
 @pytest.fixture(scope="module")
 def identity(strict_emulator: EmulatorProcess) -> dict[str, Any]:
     """The default tenant, subscription and service principal the emulator made on first start."""
-    loaded: dict[str, Any] = json.loads((strict_emulator.data_dir / "identity.json").read_text())
-    return loaded
+    return strict_emulator.identity
 
 
 def new_az(emulator: EmulatorProcess, factory: pytest.TempPathFactory) -> AzCli:

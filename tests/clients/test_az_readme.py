@@ -29,7 +29,7 @@ def test_readme_az_block(strict: EmulatorProcess, tmp_path: Path) -> None:
     assert match, "README has no az CLI example"
     script = match.group(1).replace("https://localhost:8443", strict.url)
     az = AzCli(strict, tmp_path / "azure")
-    identity = json.loads((strict.data_dir / "identity.json").read_text())
+    identity = strict.identity
     env = {
         **az.env(),
         "PATH": f"{Path(az.executable).parent}{os.pathsep}{os.environ['PATH']}",

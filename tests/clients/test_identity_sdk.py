@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import jwt
@@ -20,6 +19,7 @@ from azure.mgmt.resource.resources import ResourceManagementClient
 from conftest import unique
 from cryptography.hazmat.primitives.asymmetric import rsa
 from emulator_process import EmulatorProcess
+from sdk_clients import client_options
 
 pytestmark = pytest.mark.clients
 
@@ -54,7 +54,7 @@ def strict(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorProcess
 
 
 def identity(emulator: EmulatorProcess) -> dict[str, str]:
-    stored = json.loads(Path(emulator.data_dir / "identity.json").read_text())
+    stored = emulator.identity
     return {
         "tenant": stored["tenantId"],
         "subscription": stored["subscriptionId"],
@@ -74,24 +74,16 @@ def credential(emulator: EmulatorProcess, tenant: str, client_id: str, secret: s
     )
 
 
-def options(emulator: EmulatorProcess) -> dict[str, object]:
-    return {
-        "base_url": emulator.url,
-        "credential_scopes": [f"{emulator.url}/.default"],
-        "connection_verify": str(emulator.ca_file),
-        "polling_interval": 0,
-        "retry_total": 0,
-    }
-
-
 def test_client_secret_credential_drives_both_providers_in_strict_mode(strict: EmulatorProcess) -> None:
     ids = identity(strict)
     cred = credential(strict, ids["tenant"], ids["client_id"], ids["secret"])
     group = unique("rg-")
-    ResourceManagementClient(cred, ids["subscription"], **options(strict)).resource_groups.create_or_update(
+    ResourceManagementClient(cred, ids["subscription"], **client_options(strict)).resource_groups.create_or_update(
         group, {"location": "eastus"}
     )
-    health = HealthcareApisManagementClient(cred, ids["subscription"], api_version="2022-06-01", **options(strict))
+    health = HealthcareApisManagementClient(
+        cred, ids["subscription"], api_version="2022-06-01", **client_options(strict)
+    )
     workspace = unique("ws")
     health.workspaces.begin_create_or_update(group, workspace, Workspace(location="eastus")).result()
     dicom = health.dicom_services.begin_create_or_update(
@@ -103,7 +95,7 @@ def test_client_secret_credential_drives_both_providers_in_strict_mode(strict: E
     assert dicom.system_data.created_by_type == "Application"
     assert dicom.authentication_configuration.authority.endswith(ids["tenant"])
 
-    adu = DeviceUpdateMgmtClient(cred, ids["subscription"], **options(strict))
+    adu = DeviceUpdateMgmtClient(cred, ids["subscription"], **client_options(strict))
     account = adu.accounts.begin_create(group, unique("acct"), Account(location="westus2")).result()
     assert account.provisioning_state == "Succeeded"
 
@@ -253,7 +245,9 @@ def test_sdk_with_a_token_for_another_audience_gets_401(strict: EmulatorProcess)
     ids = identity(strict)
     cred = credential(strict, ids["tenant"], ids["client_id"], ids["secret"])
     client = ResourceManagementClient(
-        cred, ids["subscription"], **{**options(strict), "credential_scopes": ["https://graph.microsoft.com/.default"]}
+        cred,
+        ids["subscription"],
+        **{**client_options(strict), "credential_scopes": ["https://graph.microsoft.com/.default"]},
     )
     with pytest.raises(HttpResponseError) as raised:
         client.resource_groups.get("anything")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
@@ -52,7 +51,7 @@ def test_readme_javascript_example(strict: EmulatorProcess) -> None:
     assert (JS_DIR / "node_modules" / "@azure" / "arm-healthcareapis").is_dir(), "run `make test-clients`"
     match = re.search(r"<!-- example:js .*?-->\n```js\n(.*?)```", (REPO_ROOT / "README.md").read_text(), re.S)
     assert match, "README has no JavaScript example"
-    identity = json.loads((strict.data_dir / "identity.json").read_text())
+    identity = strict.identity
     subscription = identity["subscriptionId"]
     group = f"/subscriptions/{subscription}/resourceGroups/demo-rg"
 

@@ -9,6 +9,8 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from .arm.lro_timing import MAX_STEP_SECONDS, MIN_STEP_SECONDS, valid_step
+
 _GUID = re.compile(r"[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
 
 
@@ -40,7 +42,7 @@ class Settings(BaseSettings):
     lro_step_seconds: float = Field(
         0.0,
         ge=0,
-        description="Seconds per provisioning step. 0 = fast mode: the first poll already sees the end.",
+        description="Seconds per provisioning step, 0.001 to 86400. 0 = fast mode: the first poll sees the end.",
     )
     lro_mode: Literal["time", "polls"] = Field(
         "time", description="time: a step every lro_step_seconds; polls: each poll advances one step."
@@ -92,6 +94,13 @@ class Settings(BaseSettings):
         if bad:
             raise ValueError(f"subscription ids must be GUIDs: {', '.join(bad)}")
         return [s.lower() for s in value]
+
+    @field_validator("lro_step_seconds")
+    @classmethod
+    def _step(cls, value: float) -> float:
+        if not valid_step(value):
+            raise ValueError(f"a step is 0 or {MIN_STEP_SECONDS} to {MAX_STEP_SECONDS} seconds")
+        return value
 
     @field_validator("public_url")
     @classmethod

@@ -252,6 +252,20 @@ CASES: dict[str, Hostile] = {
         GOOD,
         headers=(("Content-Type", "application/json"), ("x-ms-emulator-lro-step-seconds", "nan")),
     ),
+    # A step so small the step count overflows (it used to freeze the resource and the walker).
+    "lro-step-header-denormal": Hostile(
+        "PUT",
+        f"{DICOM}/tiny?{HC}",
+        GOOD,
+        headers=(("Content-Type", "application/json"), ("x-ms-emulator-lro-step-seconds", "1e-320")),
+    ),
+    "import-location-not-a-string": Hostile(
+        "POST",
+        "/_emulator/state",
+        json.dumps(
+            {"resources": [{"id": f"{GROUP_PATH}-new/providers/Microsoft.HealthcareApis/workspaces/w", "location": 5}]}
+        ).encode(),
+    ),
     "method-unknown": Hostile("PROPFIND", f"{WORKSPACES}/ws1?{HC}"),
     # ARM has no WebSockets: an upgrade request is answered as the plain HTTP request it also is.
     "websocket-upgrade": Hostile(
@@ -460,6 +474,22 @@ def test_hostile_names_in_a_state_import_are_refused_whole(target: EmulatorProce
     assert 400 <= response.status_code < 500, response.text
     assert "error" in response.json()
     assert state(target) == before
+
+
+def test_odd_but_harmless_input_is_served(target: EmulatorProcess) -> None:
+    """PATCH with a null location keeps the location (it cannot change); a token whose claims are
+    nested past Python's limit is just a token without claims (lenient mode)."""
+    nested = base64.urlsafe_b64encode(b"[" * 5000 + b"]" * 5000).decode().rstrip("=")
+    with target.client() as http:
+        created = http.put(
+            f"{ACCOUNTS}/nulloc?{DU}", json={"location": "westus2"}, headers={"Authorization": f"Bearer a.{nested}.c"}
+        )
+        assert created.status_code == 201, created.text
+        patched = http.patch(f"{ACCOUNTS}/nulloc?{DU}", json={"location": None, "tags": {"k": "v"}})
+        assert 200 <= patched.status_code < 300 and patched.json()["location"] == "westus2", patched.text
+        account = http.get(f"{ACCOUNTS}/nulloc?{DU}").json()
+        assert (account["location"], account["tags"]) == ("westus2", {"k": "v"})
+        assert http.delete(f"{ACCOUNTS}/nulloc?{DU}").status_code in (200, 202)
 
 
 def test_the_database_is_intact_after_the_hostile_requests(target: EmulatorProcess) -> None:

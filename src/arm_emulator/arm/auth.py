@@ -118,7 +118,7 @@ def _jwt_claims(token: str) -> dict[str, Any]:
     try:
         payload = base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4))
         claims = json.loads(payload)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested past Python's limit: no claims
         return {}
     return claims if isinstance(claims, dict) else {}
 

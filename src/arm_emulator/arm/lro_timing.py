@@ -15,6 +15,13 @@ STEP_HEADER = "x-ms-emulator-lro-step-seconds"
 MODE_TAG = "arm-emulator-lro-mode"
 STEP_TAG = "arm-emulator-lro-step-seconds"
 MODES = ("time", "polls")
+# A step is 0 (fast) or between a millisecond and a day: smaller steps overflow the step count.
+MIN_STEP_SECONDS = 0.001
+MAX_STEP_SECONDS = 24 * 3600
+
+
+def valid_step(seconds: float) -> bool:
+    return seconds == 0 or MIN_STEP_SECONDS <= seconds <= MAX_STEP_SECONDS
 
 
 @dataclass(frozen=True)
@@ -45,7 +52,8 @@ def _invalid(source: str, value: str) -> ArmError:
     return ArmError(
         400,
         "InvalidEmulatorTiming",
-        f"The {source} value '{value}' is invalid: use '{MODE_HEADER}: time|polls' and a non-negative '{STEP_HEADER}'.",
+        f"The {source} value '{value}' is invalid: use '{MODE_HEADER}: time|polls' and '{STEP_HEADER}' of 0 "
+        f"or {MIN_STEP_SECONDS} to {MAX_STEP_SECONDS} seconds.",
     )
 
 
@@ -59,7 +67,7 @@ def _apply(timing: LroTiming, mode: str | None, step: str | None, source: str) -
             seconds = float(step)
         except ValueError:
             raise _invalid(source, step) from None
-        if not seconds >= 0 or seconds == float("inf"):
+        if not valid_step(seconds):
             raise _invalid(source, step)
         timing = LroTiming(timing.mode, seconds)
     return timing

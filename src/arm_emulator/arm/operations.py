@@ -165,7 +165,10 @@ def catch_up(runtime: Runtime, key_prefix: str = "", limit: int = 500) -> int:
     with runtime.store.transaction() as tx:
         due = tx.due_operation_ids(now, key_prefix, limit)
     for operation_id in due:
-        advance_operation(runtime, operation_id)
+        try:
+            advance_operation(runtime, operation_id)
+        except Exception:  # one bad row must not stop every operation due after it
+            log.exception("operation %s could not advance", operation_id)
     return len(due)
 
 

@@ -315,6 +315,7 @@ class ResourceRoutes:
             raise errors.location_immutable(
                 rid.name, existing.body.get("location", ""), patch["location"], rid.resource_group
             )
+        patch.pop("location", None)  # the same location, or null: nothing to change
 
         requested = copy.deepcopy(existing.body)
         for field, value in patch.items():

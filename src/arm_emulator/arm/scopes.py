@@ -45,15 +45,15 @@ def require_subscription(runtime: Runtime, tx: StoreTransaction, subscription_id
 _LOCATION = re.compile(r"[a-z0-9]{1,64}")
 
 
-def normalize_location(location: str) -> str:
-    """ARM accepts `West US` for `westus`; anything but letters and digits is no Azure location
-    (and would end up in polling URLs and headers)."""
-    normalized = "".join(location.split()).lower()
+def normalize_location(location: object) -> str:
+    """ARM accepts `West US` for `westus`; anything but letters and digits (or not a string) is no
+    Azure location (and would end up in polling URLs and headers)."""
+    normalized = "".join(location.split()).lower() if isinstance(location, str) else ""
     if not _LOCATION.fullmatch(normalized):
         raise errors.ArmError(
             400,
             "LocationNotAvailableForResourceType",
-            f"The provided location '{location[:64]}' is not available: locations are names such as "
+            f"The provided location '{str(location)[:64]}' is not available: locations are names such as "
             "'eastus' or 'West Europe'.",
         )
     return normalized

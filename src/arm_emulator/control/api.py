@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.requests import Request
 from starlette.responses import Response
 
 from ..arm import errors
 from ..arm.faults import FaultRuleSpec
-from ..arm.lro_timing import LroTiming
+from ..arm.lro_timing import MAX_STEP_SECONDS, MIN_STEP_SECONDS, LroTiming, valid_step
 from ..arm.operations import catch_up, status_body
 from ..arm.responses import empty_response, json_response, raw_json_response
 from ..arm.runtime import runtime_of
@@ -33,7 +33,14 @@ class Advance(BaseModel):
 class Timing(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
     mode: Literal["time", "polls"] = "time"
-    step_seconds: float = Field(0.0, alias="stepSeconds", ge=0, le=24 * 3600)
+    step_seconds: float = Field(0.0, alias="stepSeconds", ge=0, le=MAX_STEP_SECONDS)
+
+    @field_validator("step_seconds")
+    @classmethod
+    def _step(cls, value: float) -> float:
+        if not valid_step(value):
+            raise ValueError(f"a step is 0 or {MIN_STEP_SECONDS} to {MAX_STEP_SECONDS} seconds")
+        return value
 
     def to_timing(self) -> LroTiming:
         return LroTiming(self.mode, self.step_seconds)

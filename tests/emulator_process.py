@@ -79,10 +79,13 @@ class EmulatorProcess:
     def verify(self) -> ssl.SSLContext | bool:
         return ssl.create_default_context(cafile=str(self.ca_file)) if self.url.startswith("https") else False
 
-    def stop(self, sig: int = signal.SIGTERM) -> None:
-        if self.process is not None:
-            stop_child(self.process, sig)
-            self.process = None
+    def stop(self, sig: int = signal.SIGTERM) -> int | None:
+        """Stop the server (if running); its exit code."""
+        if self.process is None:
+            return None
+        code = stop_child(self.process, sig)
+        self.process = None
+        return code
 
     def client(self) -> httpx.Client:
         return httpx.Client(
@@ -90,8 +93,8 @@ class EmulatorProcess:
         )
 
 
-def stop_child(process: subprocess.Popen[str], sig: int = signal.SIGTERM) -> None:
-    """Signal a child server, give it 10 s to exit (then SIGKILL), and close its stdout pipe."""
+def stop_child(process: subprocess.Popen[Any], sig: int = signal.SIGTERM) -> int:
+    """Signal a child server, give it 10 s to exit (then SIGKILL), close its stdout pipe; its exit code."""
     if process.poll() is None:
         process.send_signal(sig)
         try:
@@ -101,3 +104,4 @@ def stop_child(process: subprocess.Popen[str], sig: int = signal.SIGTERM) -> Non
             process.wait()
     if process.stdout:
         process.stdout.close()
+    return process.returncode

@@ -24,10 +24,13 @@ def client_options(emulator: EmulatorProcess) -> dict[str, Any]:
     }
 
 
-def healthcare(emulator: EmulatorProcess, **options: Any) -> HealthcareApisManagementClient:
-    return HealthcareApisManagementClient(
-        StaticCredential(), SUBSCRIPTION, api_version="2022-06-01", **client_options(emulator), **options
-    )
+def healthcare(
+    emulator: EmulatorProcess, api_version: str | None = "2022-06-01", **options: Any
+) -> HealthcareApisManagementClient:
+    """None for `api_version`: the SDK's own default."""
+    if api_version is not None:
+        options["api_version"] = api_version
+    return HealthcareApisManagementClient(StaticCredential(), SUBSCRIPTION, **client_options(emulator), **options)
 
 
 def deviceupdate(emulator: EmulatorProcess, **options: Any) -> DeviceUpdateMgmtClient:

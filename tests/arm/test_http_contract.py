@@ -310,6 +310,7 @@ def test_system_data_tracks_creation_and_changes(http: httpx.Client, resource_gr
     unchanged = http.put(url, json={"location": "eastus"})
     assert unchanged.status_code == 200
     assert unchanged.json()["systemData"] == first
+    assert http.post("/_emulator/clock/advance", json={"seconds": 1}).status_code == 200  # a later moment, surely
     changed = http.put(url, json={"location": "eastus", "tags": {"k": "v"}}).json()["systemData"]
     assert changed["createdAt"] == first["createdAt"]
     assert changed["lastModifiedAt"] > first["lastModifiedAt"]

@@ -11,7 +11,7 @@ from azure.mgmt.healthcareapis.models import (
     ServiceManagedIdentityIdentity,
     Workspace,
 )
-from conftest import SUBSCRIPTION, arm_path, unique
+from conftest import arm_path, unique
 from emulator_process import EmulatorProcess
 from sdk_clients import Recorder, healthcare, resources
 
@@ -127,11 +127,7 @@ def test_workspace_with_services_cannot_be_deleted(emulator: EmulatorProcess, gr
 
 
 def test_unsupported_api_version_is_refused_with_the_supported_list(emulator: EmulatorProcess, group: str) -> None:
-    from azure.mgmt.healthcareapis import HealthcareApisManagementClient
-    from conftest import StaticCredential
-    from sdk_clients import client_options
-
-    default_version = HealthcareApisManagementClient(StaticCredential(), SUBSCRIPTION, **client_options(emulator))
+    default_version = healthcare(emulator, api_version=None)  # the SDK's own default version
     with pytest.raises(HttpResponseError) as raised:
         default_version.workspaces.get(group, "anything")
     assert raised.value.status_code == 400

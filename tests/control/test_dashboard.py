@@ -24,7 +24,7 @@ import pytest
 from conftest import SUBSCRIPTION, arm_path
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-from emulator_process import EmulatorProcess
+from emulator_process import EmulatorProcess, stop_child
 from websockets.sync.client import ClientConnection, connect
 
 TOKEN = "dashboard-token"
@@ -119,12 +119,7 @@ def chromium(profile: Path, trusted_certificate: Path) -> Iterator[Page]:
         with connect(page["webSocketDebuggerUrl"], max_size=None) as socket:
             yield Page(socket)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_child(process)
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,6 @@ import contextlib
 import random
 import signal
 import sqlite3
-import ssl
 import threading
 import time
 from dataclasses import dataclass, field
@@ -103,11 +102,10 @@ def write(http: httpx.Client, ledger: Ledger, rng: random.Random, writer: int, s
     tracked.in_flight = []  # answered: applied (2xx) or refused (4xx), nothing pending
 
 
-def writer_loop(url: str, ca: Path, ledger: Ledger, writer: int, seed: int, stop: threading.Event) -> None:
+def writer_loop(process: EmulatorProcess, ledger: Ledger, writer: int, seed: int, stop: threading.Event) -> None:
     rng = random.Random(seed)
-    verify = ssl.create_default_context(cafile=str(ca))
     seq = 0
-    with httpx.Client(base_url=url, verify=verify, headers={"Authorization": "Bearer crash"}, timeout=10) as http:
+    with process.client() as http:
         while not stop.is_set() and seq < 10_000:
             seq += 1
             try:
@@ -168,7 +166,7 @@ def crash_rounds(data_dir: Path, rounds: int, seed: int) -> Ledger:
             threads = [
                 threading.Thread(
                     target=writer_loop,
-                    args=(process.url, process.ca_file, ledger, w, seed * 1000 + number * 100 + w, stop),
+                    args=(process, ledger, w, seed * 1000 + number * 100 + w, stop),
                 )
                 for w in range(WRITERS)
             ]

@@ -104,7 +104,7 @@ async def metadata_endpoints(request: Request, params: dict[str, str]) -> Respon
 def register(router: APIRouter) -> None:
     router.add_api_route(
         "/metadata/endpoints",
-        endpoint(metadata_endpoints, []),
+        endpoint(metadata_endpoints),
         methods=["GET"],
         operation_id="Metadata_Endpoints",
         tags=["cloud discovery"],

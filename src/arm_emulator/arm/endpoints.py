@@ -7,7 +7,7 @@ hot), and `document_parameters` adds the path parameters and api-version to the 
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.requests import Request
@@ -21,8 +21,8 @@ HANDLER_ATTRIBUTE = "arm_handler"
 _NO_API_VERSION = ("/_emulator", "/{tenant}")
 
 
-def endpoint(handler: Handler, path_params: Sequence[str], *, api_version: bool = True) -> Callable[..., Any]:
-    del path_params, api_version  # read from the path template when documenting
+def endpoint(handler: Handler) -> Callable[..., Any]:
+    """Path parameters and api-version are documented from the path template (`document_parameters`)."""
 
     async def call(request: Request) -> Response:
         return await handler(request, request.path_params)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from urllib.parse import parse_qsl
 
@@ -15,10 +14,8 @@ from . import errors
 from .endpoints import endpoint
 from .operations import fresh_operation, fresh_resource, retry_after, status_body
 from .resource_type import OperationStatusEndpoint, Provider
-from .responses import empty_response, error_response, json_response, shape
+from .responses import empty_response, error_response, json_response, raw_json_response, record_text, shape
 from .runtime import runtime_of
-
-_PLACEHOLDER = re.compile(r"{(\w+)}")
 
 
 def _asks_for_location_semantics(declaration: OperationStatusEndpoint) -> Callable[[Request], bool]:
@@ -36,7 +33,6 @@ def operation_response(
     op: OperationRecord,
     *,
     as_location: bool,
-    etag_in_body: bool = True,
 ) -> Response:
     """`as_location`: answer as a Location target (202 until done, then the verb's own result)."""
     runtime = runtime_of(request)
@@ -51,8 +47,9 @@ def operation_response(
         record = fresh_resource(runtime, op.resource_key)
         if record is None:
             return empty_response(204)
-        body = {**record.body, "etag": record.etag} if etag_in_body else record.body
-        return json_response(body, 200, {"ETag": record.etag})
+        found = runtime.registry.resource_type(record.type_key)
+        etag_in_body = found[1].etag_in_body if found is not None else False
+        return raw_json_response(record_text(record, etag_in_body=etag_in_body), 200, {"ETag": record.etag})
     status = 200 if op.done else declaration.in_progress_status_code
     headers = {} if op.done else retry_after(runtime, op.due_at)
     return json_response(shape(declaration.body_model, status_body(declaration, op)), status, headers)
@@ -60,7 +57,6 @@ def operation_response(
 
 def register_operation_status(router: APIRouter, provider: Provider) -> None:
     declaration = provider.operation_status
-    params = _PLACEHOLDER.findall(declaration.path)
     as_location = _asks_for_location_semantics(declaration)
     api_versions = sorted({v for rt in provider.resource_types for v in rt.api_versions})
 
@@ -81,7 +77,7 @@ def register_operation_status(router: APIRouter, provider: Provider) -> None:
 
     router.add_api_route(
         declaration.path,
-        endpoint(get_operation_status, params),
+        endpoint(get_operation_status),
         methods=["GET"],
         operation_id=f"{provider.namespace}_OperationStatus_Get",
         tags=[provider.namespace],

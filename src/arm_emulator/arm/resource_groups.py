@@ -23,7 +23,7 @@ from .operations import catch_up, fresh_operation, polling_headers, start_operat
 from .paging import list_response
 from .resource_id import is_valid_resource_group_name, key_of, resource_group_id
 from .resource_type import LroProfile, LroStep, OperationStatusEndpoint
-from .responses import base_url, dump_json, empty_response, json_response
+from .responses import base_url, empty_response, json_response, record_text
 from .runtime import runtime_of
 from .scopes import (
     RESOURCE_GROUP_TYPE_KEY,
@@ -91,7 +91,7 @@ def _render(record: Any) -> dict[str, Any]:
 
 
 def _render_text(record: Any) -> str:
-    return record.raw if record.raw is not None else dump_json(record.body).decode()
+    return record_text(record, etag_in_body=False)
 
 
 async def create_or_update(request: Request, params: dict[str, str]) -> Response:
@@ -232,26 +232,19 @@ async def get_operation_result(request: Request, params: dict[str, str]) -> Resp
 
 
 def register(router: APIRouter) -> None:
-    group_params = ["subscriptionId", "resourceGroupName"]
     routes = [
-        ("PUT", _GROUP, group_params, create_or_update, "CreateOrUpdate"),
-        ("GET", _GROUP, group_params, get, "Get"),
-        ("HEAD", _GROUP, group_params, check_existence, "CheckExistence"),
-        ("PATCH", _GROUP, group_params, update, "Update"),
-        ("DELETE", _GROUP, group_params, delete, "Delete"),
-        ("GET", "/subscriptions/{subscriptionId}/resourceGroups", ["subscriptionId"], list_groups, "List"),
-        (
-            "GET",
-            OPERATION_RESULTS.path,
-            ["subscriptionId", "operationId"],
-            get_operation_result,
-            "OperationResults_Get",
-        ),
+        ("PUT", _GROUP, create_or_update, "CreateOrUpdate"),
+        ("GET", _GROUP, get, "Get"),
+        ("HEAD", _GROUP, check_existence, "CheckExistence"),
+        ("PATCH", _GROUP, update, "Update"),
+        ("DELETE", _GROUP, delete, "Delete"),
+        ("GET", "/subscriptions/{subscriptionId}/resourceGroups", list_groups, "List"),
+        ("GET", OPERATION_RESULTS.path, get_operation_result, "OperationResults_Get"),
     ]
-    for method, path, params, handler, name in routes:
+    for method, path, handler, name in routes:
         router.add_api_route(
             path,
-            endpoint(handler, params),
+            endpoint(handler),
             methods=[method],
             operation_id=f"ResourceGroups_{name}",
             tags=["Microsoft.Resources/resourceGroups"],

@@ -106,21 +106,15 @@ async def list_operations(request: Request, params: dict[str, str]) -> Response:
 def register(router: APIRouter) -> None:
     base = "/subscriptions/{subscriptionId}/providers"
     routes = [
-        ("GET", base, ["subscriptionId"], list_providers, "Providers_List"),
-        ("GET", base + "/{namespace}", ["subscriptionId", "namespace"], get_provider, "Providers_Get"),
-        (
-            "POST",
-            base + "/{namespace}/register",
-            ["subscriptionId", "namespace"],
-            get_provider,
-            "Providers_Register",
-        ),
-        ("GET", "/providers/{namespace}/operations", ["namespace"], list_operations, "Operations_List"),
+        ("GET", base, list_providers, "Providers_List"),
+        ("GET", base + "/{namespace}", get_provider, "Providers_Get"),
+        ("POST", base + "/{namespace}/register", get_provider, "Providers_Register"),
+        ("GET", "/providers/{namespace}/operations", list_operations, "Operations_List"),
     ]
-    for method, path, params, handler, name in routes:
+    for method, path, handler, name in routes:
         router.add_api_route(
             path,
-            endpoint(handler, params),
+            endpoint(handler),
             methods=[method],
             operation_id=name,
             tags=["Microsoft.Resources/providers"],

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from starlette.requests import Request
 from starlette.responses import Response
 
+from ..store.repository import ListedResource, ResourceRecord
 from .errors import ArmError
 
 JSON_CONTENT_TYPE = "application/json; charset=utf-8"
@@ -26,6 +27,15 @@ def json_response(body: Any, status: int = 200, headers: Mapping[str, str] | Non
 def raw_json_response(text: str, status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
     """A body that is JSON text already (as stored), sent without parsing it again."""
     return Response(text.encode("utf-8"), status_code=status, headers=headers, media_type=JSON_CONTENT_TYPE)
+
+
+def record_text(record: ResourceRecord | ListedResource, *, etag_in_body: bool) -> str:
+    """A stored resource as sent: its JSON text as stored (never parsed and dumped again), with the
+    ETag spliced in where the provider puts it in the body."""
+    text = record.raw if record.raw is not None else dump_json(record.body).decode()  # type: ignore[union-attr]
+    if etag_in_body:
+        return f'{text[:-1]},"etag":{json.dumps(record.etag)}}}'
+    return text
 
 
 def empty_response(status: int, headers: Mapping[str, str] | None = None) -> Response:

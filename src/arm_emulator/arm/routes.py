@@ -7,7 +7,6 @@ declaration (`ResourceType`, `Provider`), never from branches here.
 from __future__ import annotations
 
 import copy
-import json
 from typing import Any
 
 from fastapi import APIRouter
@@ -26,7 +25,7 @@ from .operations import catch_up as catch_up_operations
 from .paging import list_response
 from .resource_id import ResourceId, key_of
 from .resource_type import ApiVersionModels, LroProfile, Provider, ResourceType
-from .responses import base_url, dump_json, empty_response, json_response, raw_json_response
+from .responses import base_url, dump_json, empty_response, json_response, raw_json_response, record_text
 from .runtime import Runtime, runtime_of
 from .scopes import normalize_location, require_resource_group, require_subscription
 from .writes import ResourceWriter, comparable
@@ -53,40 +52,24 @@ class ResourceRoutes:
     # -- wiring --------------------------------------------------------------------------------------
 
     def register(self, router: APIRouter) -> None:
-        item_params = ["subscriptionId", "resourceGroupName", *self.rt.name_parameters]
-        collection_params = item_params[:-1]
         add = self._add
-        add(router, "PUT", self.item_path, item_params, self.create_or_update, "CreateOrUpdate")
-        add(router, "GET", self.item_path, item_params, self.get, "Get")
+        add(router, "PUT", self.item_path, self.create_or_update, "CreateOrUpdate")
+        add(router, "GET", self.item_path, self.get, "Get")
         if self.rt.head:
-            add(router, "HEAD", self.item_path, item_params, self.head, "Head")
-        add(router, "PATCH", self.item_path, item_params, self.update, "Update")
-        add(router, "DELETE", self.item_path, item_params, self.delete, "Delete")
+            add(router, "HEAD", self.item_path, self.head, "Head")
+        add(router, "PATCH", self.item_path, self.update, "Update")
+        add(router, "DELETE", self.item_path, self.delete, "Delete")
         if self.rt.is_child and self.rt.list_by_parent:
-            add(router, "GET", self.collection_path, collection_params, self.list_by_parent, "List")
+            add(router, "GET", self.collection_path, self.list_by_parent, "List")
         if not self.rt.is_child and self.rt.list_by_resource_group:
-            add(
-                router,
-                "GET",
-                self.collection_path,
-                collection_params,
-                self.list_by_resource_group,
-                "ListByResourceGroup",
-            )
+            add(router, "GET", self.collection_path, self.list_by_resource_group, "ListByResourceGroup")
         if not self.rt.is_child and self.rt.list_by_subscription:
-            add(
-                router,
-                "GET",
-                self.subscription_list_path,
-                ["subscriptionId"],
-                self.list_by_subscription,
-                "List",
-            )
+            add(router, "GET", self.subscription_list_path, self.list_by_subscription, "List")
 
-    def _add(self, router: APIRouter, method: str, path: str, params: list[str], handler: Any, verb: str) -> None:
+    def _add(self, router: APIRouter, method: str, path: str, handler: Any, verb: str) -> None:
         router.add_api_route(
             path,
-            endpoint(handler, params),
+            endpoint(handler),
             methods=[method],
             operation_id=f"{self.provider.namespace}_{self._operation_prefix}_{verb}",
             tags=[self.type_name],
@@ -117,11 +100,7 @@ class ResourceRoutes:
         return record.body
 
     def _render_text(self, record: ResourceRecord | ListedResource) -> str:
-        """The stored JSON text, with the ETag spliced in where the provider puts it in the body."""
-        text = record.raw if record.raw is not None else dump_json(record.body).decode()  # type: ignore[union-attr]
-        if self.rt.etag_in_body:
-            return f'{text[:-1]},"etag":{json.dumps(record.etag)}}}'
-        return text
+        return record_text(record, etag_in_body=self.rt.etag_in_body)
 
     def _record_headers(self, runtime: Runtime, record: ResourceRecord) -> dict[str, str]:
         headers = {"ETag": record.etag}

@@ -83,14 +83,14 @@ async def list_tenants(request: Request, params: dict[str, str]) -> Response:
 
 def register(router: APIRouter) -> None:
     routes = [
-        ("/subscriptions", [], list_subscriptions, "Subscriptions_List"),
-        ("/subscriptions/{subscriptionId}", ["subscriptionId"], get_subscription, "Subscriptions_Get"),
-        ("/tenants", [], list_tenants, "Tenants_List"),
+        ("/subscriptions", list_subscriptions, "Subscriptions_List"),
+        ("/subscriptions/{subscriptionId}", get_subscription, "Subscriptions_Get"),
+        ("/tenants", list_tenants, "Tenants_List"),
     ]
-    for path, params, handler, name in routes:
+    for path, handler, name in routes:
         router.add_api_route(
             path,
-            endpoint(handler, params),
+            endpoint(handler),
             methods=["GET"],
             operation_id=name,
             tags=["Microsoft.Resources/subscriptions"],

@@ -19,8 +19,6 @@ from ..arm.responses import base_url, json_response
 from ..arm.runtime import Runtime, runtime_of
 from .directory import AppRegistration, Tenant
 
-ENTRA_PREFIXES = ("oauth2", "v2.0", "discovery", ".well-known")
-
 
 class EntraError(Exception):
     """An error as Entra answers it: `{"error", "error_description": "AADSTS<n>: ...", ...}`."""
@@ -269,7 +267,7 @@ def register(router: APIRouter) -> None:
     for method, path, handler, name in routes:
         router.add_api_route(
             path,
-            endpoint(handler, ["tenant"], api_version=False),
+            endpoint(handler),
             methods=[method],
             operation_id=f"Entra_{name}",
             tags=["Microsoft Entra ID (emulated)"],

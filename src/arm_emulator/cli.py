@@ -15,7 +15,7 @@ from pydantic.fields import FieldInfo
 
 from .identity.directory import IDENTITY_FILE, Directory, load_directory
 from .settings import Settings
-from .tls import TlsFiles
+from .tls import TlsFiles, ca_file
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -127,7 +127,7 @@ def health(args: argparse.Namespace) -> int:
     import httpx  # only here: the server itself does not need it, and start-up time counts
 
     settings = _settings(args, ["data_dir"])
-    ca = settings.data_dir / "tls" / "ca.pem"
+    ca = ca_file(settings.data_dir)
     url = args.url or f"{'https' if settings.tls else 'http'}://127.0.0.1:{settings.port}"
     verify: Any = ssl.create_default_context(cafile=str(ca)) if ca.exists() else True
     try:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -10,8 +9,7 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from .arm.lro_timing import MAX_STEP_SECONDS, MIN_STEP_SECONDS, valid_step
-
-_GUID = re.compile(r"[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
+from .arm.resource_id import is_guid
 
 
 def _split_list(value: object) -> object:
@@ -90,7 +88,7 @@ class Settings(BaseSettings):
     @field_validator("subscriptions")
     @classmethod
     def _guids(cls, value: list[str]) -> list[str]:
-        bad = [s for s in value if not _GUID.fullmatch(s)]
+        bad = [s for s in value if not is_guid(s)]
         if bad:
             raise ValueError(f"subscription ids must be GUIDs: {', '.join(bad)}")
         return [s.lower() for s in value]

@@ -207,13 +207,18 @@ def _record_check(directory: Path) -> None:
         (directory / _CHECKED_FILE).write_text(json.dumps(record))
 
 
+def ca_file(data_dir: Path) -> Path:
+    """Where the local CA's certificate is kept, for clients to trust."""
+    return data_dir / "tls" / "ca.pem"
+
+
 def ensure_certificates(data_dir: Path, extra_hostnames: list[str]) -> TlsFiles:
     """The CA is made once and kept (clients trust it); the server certificate is remade only when
     it expires or the configured host names change."""
     directory = data_dir / "tls"
     directory.mkdir(parents=True, exist_ok=True)
     hostnames = list(dict.fromkeys([*DEFAULT_HOSTNAMES, *extra_hostnames]))
-    files = TlsFiles(directory / "ca.pem", directory / "server.pem", directory / "server-key.pem")
+    files = TlsFiles(ca_file(data_dir), directory / "server.pem", directory / "server-key.pem")
     if _checked(directory, hostnames):
         return files
     loaded = _load_ca(directory)

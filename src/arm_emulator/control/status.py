@@ -9,6 +9,7 @@ from starlette.responses import Response
 from .. import __version__
 from ..arm.responses import json_response
 from ..arm.runtime import runtime_of
+from ..tls import ca_file
 
 
 def register(router: APIRouter) -> None:
@@ -22,7 +23,7 @@ def register(router: APIRouter) -> None:
     async def ca_certificate(request: Request) -> Response:
         """The local CA (public part), for clients that cannot share the data dir, such as CI service
         containers: fetch it once without verification, then trust it."""
-        ca = runtime_of(request).settings.data_dir / "tls" / "ca.pem"
+        ca = ca_file(runtime_of(request).settings.data_dir)
         if not ca.exists():
             return json_response(
                 {"error": {"code": "NoLocalCA", "message": "This server uses your own certificate."}}, 404

@@ -85,8 +85,11 @@ def invalid_api_version(api_version: str, supported: Iterable[str]) -> ArmError:
     )
 
 
-def invalid_resource_namespace(namespace: str) -> ArmError:
-    return ArmError(400, "InvalidResourceNamespace", f"The resource namespace '{namespace}' is invalid.", gateway=True)
+def invalid_resource_namespace(namespace: str, status: int = 400) -> ArmError:
+    """400 in a resource path; 404 where the namespace itself is what was asked for (providers API)."""
+    return ArmError(
+        status, "InvalidResourceNamespace", f"The resource namespace '{namespace}' is invalid.", gateway=True
+    )
 
 
 def invalid_resource_type(type_name: str, namespace: str, api_version: str | None) -> ArmError:

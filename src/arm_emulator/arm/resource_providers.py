@@ -75,9 +75,7 @@ def operations_body(provider: Provider) -> dict[str, Any]:
 def _provider(request: Request, namespace: str) -> Provider:
     provider = runtime_of(request).registry.provider(namespace)
     if provider is None:
-        error = errors.invalid_resource_namespace(namespace)
-        error.status = 404
-        raise error
+        raise errors.invalid_resource_namespace(namespace, status=404)
     return provider
 
 

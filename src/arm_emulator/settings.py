@@ -76,7 +76,7 @@ class Settings(BaseSettings):
     seed: Path | None = Field(None, description="JSON or YAML state (and fault rules) loaded at start-up.")
     journal_size: int = Field(1000, ge=0, description="How many requests the journal keeps.")
     control_token: str | None = Field(
-        None, description="If set, /_emulator/* (but health and ready) needs header x-emulator-token."
+        None, description="If set, /_emulator/* (but health, ready, ca.pem, ui, docs) needs header x-emulator-token."
     )
     log_level: Literal["critical", "error", "warning", "info", "debug"] = Field("info", description="Server log level.")
 

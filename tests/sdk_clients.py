@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from azure.core.pipeline.policies import SansIOHTTPPolicy
 from azure.mgmt.deviceupdate import DeviceUpdateMgmtClient
@@ -24,21 +24,29 @@ def client_options(emulator: EmulatorProcess) -> dict[str, Any]:
     }
 
 
-def healthcare(
-    emulator: EmulatorProcess, api_version: str | None = "2022-06-01", **options: Any
-) -> HealthcareApisManagementClient:
-    """None for `api_version`: the SDK's own default."""
-    if api_version is not None:
-        options["api_version"] = api_version
+def healthcare(emulator: EmulatorProcess, **options: Any) -> HealthcareApisManagementClient:
+    """At the SDK's own default api-version, as a user's client is, unless `api_version=` is given."""
     return HealthcareApisManagementClient(StaticCredential(), SUBSCRIPTION, **client_options(emulator), **options)
 
 
 def deviceupdate(emulator: EmulatorProcess, **options: Any) -> DeviceUpdateMgmtClient:
+    """At the SDK's own default api-version, as a user's client is, unless `api_version=` is given."""
     return DeviceUpdateMgmtClient(StaticCredential(), SUBSCRIPTION, **client_options(emulator), **options)
 
 
 def resources(emulator: EmulatorProcess) -> ResourceManagementClient:
     return ResourceManagementClient(StaticCredential(), SUBSCRIPTION, **client_options(emulator))
+
+
+def default_api_version(client: HealthcareApisManagementClient | DeviceUpdateMgmtClient) -> str:
+    """The api-version a client sends: the SDK release's default unless it was given one."""
+    version: str = client._config.api_version
+    return version
+
+
+def api_version_of(url: str) -> str:
+    """The `api-version` query parameter of a URL the SDK called ("" if it had none)."""
+    return parse_qs(urlsplit(url).query).get("api-version", [""])[0]
 
 
 class Recorder(SansIOHTTPPolicy):  # type: ignore[misc]
@@ -52,3 +60,7 @@ class Recorder(SansIOHTTPPolicy):  # type: ignore[misc]
 
     def methods_and_paths(self) -> list[tuple[str, str, int]]:
         return [(m, urlsplit(u).path, s) for m, u, s in self.calls]
+
+    def api_versions(self) -> set[str]:
+        """Every api-version the SDK sent, poll URLs included."""
+        return {api_version_of(u) for _, u, _ in self.calls}

@@ -1,4 +1,5 @@
-"""azure-mgmt-deviceupdate (api 2023-07-01): accounts through real LROs, HEAD, lists and delete."""
+"""azure-mgmt-deviceupdate, at its own default api-version (1.1.0: 2023-07-01): accounts through real LROs,
+HEAD, lists and delete."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from azure.core.exceptions import ResourceNotFoundError
 from azure.mgmt.deviceupdate.models import Account, AccountUpdate, ManagedServiceIdentity
 from conftest import SUBSCRIPTION, unique
 from emulator_process import EmulatorProcess
-from sdk_clients import Recorder, deviceupdate, resources
+from sdk_clients import Recorder, default_api_version, deviceupdate, resources
 
 pytestmark = pytest.mark.clients
 
@@ -54,6 +55,8 @@ def test_account_lifecycle(emulator: EmulatorProcess, group: str) -> None:
         client.accounts.get(group, name)
     with pytest.raises(ResourceNotFoundError):
         client.accounts.head(group, name)
+    # Every call, polls included, went out at the SDK's default version.
+    assert recorder.api_versions() == {default_api_version(client)}
 
 
 def test_account_identities_get_ids(emulator: EmulatorProcess, group: str) -> None:

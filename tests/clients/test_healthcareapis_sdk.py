@@ -1,6 +1,9 @@
-"""azure-mgmt-healthcareapis (api 2022-06-01) drives workspaces and DICOM services through real LROs."""
+"""azure-mgmt-healthcareapis, at its own default api-version (2.1.0: 2024-03-31), drives workspaces and
+DICOM services through real LROs. Nothing pins a version: the client is built as a user builds it."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
@@ -13,7 +16,7 @@ from azure.mgmt.healthcareapis.models import (
 )
 from conftest import arm_path, unique
 from emulator_process import EmulatorProcess
-from sdk_clients import Recorder, healthcare, resources
+from sdk_clients import Recorder, default_api_version, healthcare, resources
 
 pytestmark = pytest.mark.clients
 
@@ -26,7 +29,8 @@ def group(emulator: EmulatorProcess) -> str:
 
 
 def test_workspace_lifecycle(emulator: EmulatorProcess, group: str) -> None:
-    client = healthcare(emulator)
+    recorder = Recorder()
+    client = healthcare(emulator, per_call_policies=[recorder])
     name = unique("ws")
     created = client.workspaces.begin_create_or_update(group, name, Workspace(location="eastus")).result()
     assert created.properties.provisioning_state == "Succeeded"
@@ -43,6 +47,8 @@ def test_workspace_lifecycle(emulator: EmulatorProcess, group: str) -> None:
     client.workspaces.begin_delete(group, name).result()
     with pytest.raises(ResourceNotFoundError):
         client.workspaces.get(group, name)
+    # Every call, polls included, went out at the SDK's default version and was served at it.
+    assert recorder.api_versions() == {default_api_version(client)}
 
 
 def test_dicom_service_create_polls_the_async_operation_then_gets_the_resource(
@@ -65,6 +71,8 @@ def test_dicom_service_create_polls_the_async_operation_then_gets_the_resource(
     ]
     assert dicom.public_network_access == "Enabled"
     assert dicom.private_endpoint_connections == []
+    # A field 2021-11-01 did not have (tests/clients/test_legacy_sdk.py): newer versions answer it.
+    assert dicom.cors_configuration.origins == []
     calls = recorder.methods_and_paths()
     resource_path = arm_path(group, "workspaces", workspace, "dicomservices", "dicom1")
     assert calls[0] == ("PUT", resource_path, 201)
@@ -73,6 +81,8 @@ def test_dicom_service_create_polls_the_async_operation_then_gets_the_resource(
     )
     # Azure-AsyncOperation mode ends with a GET of the resource itself.
     assert calls[-1] == ("GET", resource_path, 200)
+    # The SDK sent its default version; the operation URL the emulator handed back carries the same one.
+    assert recorder.api_versions() == {default_api_version(client)}
 
 
 def test_dicom_service_update_list_identity_and_delete(emulator: EmulatorProcess, group: str) -> None:
@@ -127,9 +137,16 @@ def test_workspace_with_services_cannot_be_deleted(emulator: EmulatorProcess, gr
 
 
 def test_unsupported_api_version_is_refused_with_the_supported_list(emulator: EmulatorProcess, group: str) -> None:
-    default_version = healthcare(emulator, api_version=None)  # the SDK's own default version
+    never_published = healthcare(emulator, api_version="2020-01-01")
     with pytest.raises(HttpResponseError) as raised:
-        default_version.workspaces.get(group, "anything")
+        never_published.workspaces.get(group, "anything")
     assert raised.value.status_code == 400
     assert raised.value.error.code == "NoRegisteredProviderFound"
-    assert "'2022-06-01'" in raised.value.error.message
+    message = raised.value.error.message
+    assert "API version '2020-01-01' for type 'Microsoft.HealthcareApis/workspaces'" in message
+    listed = re.search(r"The supported api-versions are '([^']*)'", message)
+    assert listed, message
+    supported = listed.group(1).split(", ")
+    # What a client at its defaults sends is among them.
+    assert default_api_version(healthcare(emulator)) in supported
+    assert "2020-01-01" not in supported

@@ -81,9 +81,7 @@ def test_client_secret_credential_drives_both_providers_in_strict_mode(strict: E
     ResourceManagementClient(cred, ids["subscription"], **client_options(strict)).resource_groups.create_or_update(
         group, {"location": "eastus"}
     )
-    health = HealthcareApisManagementClient(
-        cred, ids["subscription"], api_version="2022-06-01", **client_options(strict)
-    )
+    health = HealthcareApisManagementClient(cred, ids["subscription"], **client_options(strict))
     workspace = unique("ws")
     health.workspaces.begin_create_or_update(group, workspace, Workspace(location="eastus")).result()
     dicom = health.dicom_services.begin_create_or_update(

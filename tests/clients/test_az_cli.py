@@ -20,8 +20,8 @@ from emulator_process import EmulatorProcess
 
 pytestmark = pytest.mark.azcli
 
-HC = "2022-06-01"
-DU = "2023-07-01"
+HEALTHCARE = "Microsoft.HealthcareApis"
+DEVICE_UPDATE = "Microsoft.DeviceUpdate"
 
 
 @pytest.fixture(scope="module")
@@ -64,10 +64,25 @@ def resource_id(identity: dict[str, Any], group: str, namespace: str, *pairs: st
     )
 
 
-def create(az: AzCli, id_: str, version: str, location: str, *, debug: bool = False) -> Result:
-    """`az resource create` with an empty property bag (the emulator fills in the defaults)."""
-    args = ("resource", "create", "--id", id_, "--api-version", version, "--location", location, "--properties", "{}")
+def create(az: AzCli, id_: str, location: str, *, debug: bool = False) -> Result:
+    """`az resource create` as a user types it: no --api-version, an empty property bag (the emulator fills
+    in the defaults)."""
+    args = ("resource", "create", "--id", id_, "--location", location, "--properties", "{}")
     return az.ok(*args, debug=debug)
+
+
+def provider_versions(az: AzCli, namespace: str, type_name: str) -> list[str]:
+    """The api-versions the provider document lists for a type, in its order, as az reads them."""
+    provider = az("provider", "show", "--namespace", namespace)
+    [entry] = [t for t in provider["resourceTypes"] if t["resourceType"].lower() == type_name.lower()]
+    versions: list[str] = entry["apiVersions"]
+    return versions
+
+
+def newest_stable(az: AzCli, namespace: str, type_name: str) -> str:
+    """What `az resource` calls without --api-version: the newest non-preview version of the type (of its
+    top-level parent for a child type: az reads `workspaces` for `workspaces/dicomservices`)."""
+    return max(v for v in provider_versions(az, namespace, type_name.split("/")[0]) if "preview" not in v)
 
 
 def jwt_claims(token: str) -> dict[str, Any]:
@@ -211,12 +226,13 @@ def test_resource_create_workspace_and_dicom_service(az: AzCli, identity: dict[s
     workspace_id = resource_id(identity, group, "Microsoft.HealthcareApis", "workspaces", workspace)
     dicom_id = f"{workspace_id}/dicomservices/{dicom}"
 
-    created_workspace = create(az, workspace_id, HC, "eastus").json()
+    version = newest_stable(az, HEALTHCARE, "workspaces/dicomservices")
+    created_workspace = create(az, workspace_id, "eastus").json()
     assert created_workspace["id"] == workspace_id
     assert created_workspace["type"] == "Microsoft.HealthcareApis/workspaces"
     assert created_workspace["properties"]["provisioningState"] == "Succeeded"
 
-    creating = create(az, dicom_id, HC, "eastus", debug=True)
+    creating = create(az, dicom_id, "eastus", debug=True)
     created = creating.json()
     assert created["id"] == dicom_id
     assert created["name"] == dicom
@@ -224,13 +240,16 @@ def test_resource_create_workspace_and_dicom_service(az: AzCli, identity: dict[s
     assert created["location"] == "eastus"
     assert created["properties"]["provisioningState"] == "Succeeded"
     assert created["properties"]["serviceUrl"] == f"https://{workspace}-{dicom}.dicom.azurehealthcareapis.com"
-    # 201 Creating with Azure-AsyncOperation; the first poll already sees Succeeded; then the final GET.
-    wire = creating.wire()
+    # The provider document, then 201 Creating with Azure-AsyncOperation; the first poll already sees
+    # Succeeded; then the final GET: all at the newest stable version.
+    provider, *wire = creating.wire()
+    assert paths([provider]) == [("GET", f"/subscriptions/{identity['subscriptionId']}/providers/{HEALTHCARE}", 200)]
     assert [(m, s) for m, _, s in paths(wire)] == [("PUT", 201), ("GET", 200), ("GET", 200)]
     assert paths(wire)[0][1] == paths(wire)[2][1] == dicom_id
     assert "/providers/Microsoft.HealthcareApis/locations/eastus/operationresults/" in paths(wire)[1][1]
+    assert {api_version(url) for _, url, _ in wire} == {version}
 
-    shown = az("resource", "show", "--id", dicom_id, "--api-version", HC)
+    shown = az("resource", "show", "--id", dicom_id)
     assert shown == created
 
 
@@ -241,7 +260,7 @@ def test_resource_show_without_api_version_reads_the_provider_document(
     workspace_id = resource_id(identity, group, "Microsoft.HealthcareApis", "workspaces", workspace)
     dicom_id = f"{workspace_id}/dicomservices/{dicom}"
     for each in (workspace_id, dicom_id):
-        create(az, each, HC, "eastus")
+        create(az, each, "eastus")
 
     shown = az.ok("resource", "show", "--id", dicom_id, debug=True)
 
@@ -255,7 +274,19 @@ def test_resource_show_without_api_version_reads_the_provider_document(
     )
     # The newest non-preview version the provider document lists for workspaces/dicomservices.
     assert (get_resource, urlsplit(resource_url).path, resource_status) == ("GET", dicom_id, 200)
-    assert api_version(resource_url) == HC
+    assert api_version(resource_url) == newest_stable(az, HEALTHCARE, "workspaces/dicomservices")
+
+
+def test_provider_document_lists_versions_newest_first_as_az_expects(az: AzCli) -> None:
+    """az takes the first non-preview version in the list as the newest: ARM lists them newest first."""
+    for namespace, type_name in (
+        (HEALTHCARE, "workspaces"),
+        (HEALTHCARE, "workspaces/dicomservices"),
+        (DEVICE_UPDATE, "accounts"),
+    ):
+        versions = provider_versions(az, namespace, type_name)
+        assert versions == sorted(versions, reverse=True), (namespace, type_name, versions)
+        assert any("preview" not in v for v in versions)
 
 
 # -- az resource: DeviceUpdate ---------------------------------------------------------------------
@@ -265,18 +296,21 @@ def test_resource_create_and_delete_device_update_account(az: AzCli, identity: d
     name = unique("adu")
     account_id = resource_id(identity, group, "Microsoft.DeviceUpdate", "accounts", name)
 
-    created = create(az, account_id, DU, "westus2").json()
+    created = create(az, account_id, "westus2").json()
     assert created["id"] == account_id
     assert created["type"] == "Microsoft.DeviceUpdate/accounts"
     assert created["location"] == "westus2"
     assert created["properties"]["provisioningState"] == "Succeeded"
     assert created["properties"]["hostName"] == f"{name}.api.adu.microsoft.com"
-    assert az("resource", "show", "--id", account_id, "--api-version", DU) == created
+    assert az("resource", "show", "--id", account_id) == created
 
-    deleted = az.ok("resource", "delete", "--id", account_id, "--api-version", DU)
+    deleted = az.ok("resource", "delete", "--id", account_id, debug=True)
     assert deleted.stdout.strip() == ""
+    version = newest_stable(az, DEVICE_UPDATE, "accounts")
+    calls = [(m, url) for m, url, _ in deleted.wire() if "/providers/Microsoft.DeviceUpdate/" in url]
+    assert calls and {api_version(url) for _, url in calls} == {version}
 
-    missing = az.run("resource", "show", "--id", account_id, "--api-version", DU)
+    missing = az.run("resource", "show", "--id", account_id)
     assert missing.returncode != 0
     assert "(ResourceNotFound)" in missing.stderr, missing.stderr
     assert f"'Microsoft.DeviceUpdate/accounts/{name}'" in missing.stderr

@@ -6,6 +6,8 @@ import httpx
 from conftest import SUBSCRIPTION
 from emulator_process import EmulatorProcess
 
+from arm_emulator.providers.healthcareapis import PROVIDER as HEALTHCARE
+
 
 def test_cloud_metadata_in_each_shape_points_back_at_the_emulator(emulator: EmulatorProcess) -> None:
     with httpx.Client(base_url=emulator.url, verify=emulator.verify) as anonymous:  # no token needed
@@ -51,7 +53,9 @@ def test_provider_documents_list_exactly_what_is_served(http: httpx.Client) -> N
     healthcare = http.get(f"/subscriptions/{SUBSCRIPTION}/providers/microsoft.healthcareapis?api-version=2024-11-01")
     assert healthcare.status_code == 200
     types = {t["resourceType"]: t["apiVersions"] for t in healthcare.json()["resourceTypes"]}
-    assert types == {"workspaces": ["2022-06-01"], "workspaces/dicomservices": ["2022-06-01"]}
+    served = {"/".join(rt.type_segments): sorted(rt.api_versions, reverse=True) for rt in HEALTHCARE.resource_types}
+    assert types == served
+    assert "2024-03-31" in types["workspaces"]  # what azure-mgmt-healthcareapis 2.1.0 sends
     assert healthcare.json()["registrationState"] == "Registered"
     registered = http.post(
         f"/subscriptions/{SUBSCRIPTION}/providers/Microsoft.DeviceUpdate/register?api-version=2016-02-01"

@@ -94,11 +94,11 @@ def test_missing_api_version(http: httpx.Client, resource_group: str) -> None:
 
 
 def test_unsupported_api_version_names_the_supported_ones(http: httpx.Client, resource_group: str) -> None:
-    response = http.get(f"{arm_path(resource_group, 'workspaces', 'ws1')}?api-version=2024-03-31")
+    response = http.get(f"{arm_path(resource_group, 'workspaces', 'ws1')}?api-version=2020-01-01")
     assert response.status_code == 400
     error = error_of(response)
     assert error["code"] == "NoRegisteredProviderFound"
-    assert "The supported api-versions are '2022-06-01'" in error["message"]
+    assert "2022-06-01, 2022-12-01" in error["message"]  # the supported ones, oldest first
     groups = http.get(f"/subscriptions/{SUBSCRIPTION}/resourcegroups?api-version=2015-01-01")
     assert groups.status_code == 400
     assert error_of(groups)["code"] == "InvalidApiVersionParameter"

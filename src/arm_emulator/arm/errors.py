@@ -76,6 +76,16 @@ def unsupported_api_version(
     )
 
 
+def location_not_available(location: str, type_name: str, available: Iterable[str]) -> ArmError:
+    return ArmError(
+        400,
+        "LocationNotAvailableForResourceType",
+        f"The provided location '{location}' is not available for resource type '{type_name}'. "
+        f"List of available regions for the resource type is '{','.join(available)}'.",
+        gateway=True,
+    )
+
+
 def invalid_api_version(api_version: str, supported: Iterable[str]) -> ArmError:
     return ArmError(
         400,

@@ -14,8 +14,17 @@ from . import errors
 from .endpoints import endpoint
 from .operations import fresh_operation, fresh_resource, retry_after, status_body
 from .resource_type import OperationStatusEndpoint, Provider
-from .responses import empty_response, error_response, json_response, raw_json_response, record_text, shape
+from .responses import (
+    empty_response,
+    error_response,
+    json_response,
+    raw_json_response,
+    record_text,
+    shape,
+    with_etag,
+)
 from .runtime import runtime_of
+from .writes import ResourceWriter
 
 
 def _asks_for_location_semantics(declaration: OperationStatusEndpoint) -> Callable[[Request], bool]:
@@ -48,8 +57,14 @@ def operation_response(
         if record is None:
             return empty_response(204)
         found = runtime.registry.resource_type(record.type_key)
-        etag_in_body = found[1].etag_in_body if found is not None else False
-        return raw_json_response(record_text(record, etag_in_body=etag_in_body), 200, {"ETag": record.etag})
+        if found is None:
+            return raw_json_response(record_text(record, etag_in_body=False), 200, {"ETag": record.etag})
+        provider, resource_type = found
+        # The resource as the version that started the operation shows it.
+        text = ResourceWriter(provider, resource_type).view_text(op.api_version, record.raw, record.body)
+        if resource_type.etag_in_body:
+            text = with_etag(text, record.etag)
+        return raw_json_response(text, 200, {"ETag": record.etag})
     status = 200 if op.done else declaration.in_progress_status_code
     headers = {} if op.done else retry_after(runtime, op.due_at)
     return json_response(shape(declaration.body_model, status_body(declaration, op)), status, headers)

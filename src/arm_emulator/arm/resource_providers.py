@@ -12,6 +12,7 @@ from starlette.responses import Response
 from . import errors
 from .api_versions import require_dated_api_version
 from .endpoints import endpoint
+from .regions import display_name
 from .resource_type import Provider
 from .responses import json_response
 from .runtime import runtime_of
@@ -29,7 +30,7 @@ def provider_body(subscription_id: str, provider: Provider) -> dict[str, Any]:
         "resourceTypes": [
             {
                 "resourceType": "/".join(rt.type_segments),
-                "locations": list(provider.locations),
+                "locations": [display_name(location) for location in provider.locations],
                 "apiVersions": sorted(rt.api_versions, reverse=True),
                 "capabilities": "None",
             }

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import importlib
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
+from types import ModuleType
 from typing import Any
 
 from pydantic import BaseModel
 
+from .projection import Shape, shape_of
 from .resource_id import ResourceId
 
 Body = dict[str, Any]
@@ -34,12 +38,54 @@ def _unchanged(_: ResourceContext, body: Body) -> Body:
 
 
 @dataclass(frozen=True)
-class ApiVersionModels:
-    """The generated models one api-version uses to validate requests and shape responses."""
+class ModelNames:
+    """The class names of a resource type's generated models; the same in every api-version's module."""
 
-    request: type[BaseModel]
-    response: type[BaseModel]
-    patch: type[BaseModel] | None = None
+    request: str
+    response: str
+    patch: str | None = None
+
+
+@dataclass(frozen=True)
+class ApiVersionModels:
+    """The generated models one api-version uses to validate requests and shape responses.
+
+    The module is imported on first use: a provider declares many versions, a run uses few.
+    """
+
+    module: str
+    names: ModelNames
+
+    @cached_property
+    def _module(self) -> ModuleType:
+        return importlib.import_module(self.module)
+
+    @cached_property
+    def request(self) -> type[BaseModel]:
+        return getattr(self._module, self.names.request)  # type: ignore[no-any-return]
+
+    @cached_property
+    def response(self) -> type[BaseModel]:
+        return getattr(self._module, self.names.response)  # type: ignore[no-any-return]
+
+    @cached_property
+    def patch(self) -> type[BaseModel] | None:
+        return getattr(self._module, self.names.patch) if self.names.patch else None
+
+    @cached_property
+    def shape(self) -> Shape:
+        """The fields this version shows of a stored resource (see arm.projection)."""
+        return shape_of(self.response)
+
+
+def model_module(package: str, api_version: str) -> str:
+    """Where `make generate` writes an api-version's models: `<package>.models_2024_03_31`."""
+    return f"{package}.models_{api_version.replace('-', '_')}"
+
+
+def versioned(package: str, api_versions: Iterable[str], names: ModelNames) -> dict[str, ApiVersionModels]:
+    """A resource type's models at each of its api-versions, all generated into `package`."""
+    return {v: ApiVersionModels(model_module(package, v), names) for v in api_versions}
 
 
 @dataclass(frozen=True)

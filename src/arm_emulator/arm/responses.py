@@ -33,9 +33,12 @@ def record_text(record: ResourceRecord | ListedResource, *, etag_in_body: bool) 
     """A stored resource as sent: its JSON text as stored (never parsed and dumped again), with the
     ETag spliced in where the provider puts it in the body."""
     text = record.raw if record.raw is not None else dump_json(record.body).decode()  # type: ignore[union-attr]
-    if etag_in_body:
-        return f'{text[:-1]},"etag":{json.dumps(record.etag)}}}'
-    return text
+    return with_etag(text, record.etag) if etag_in_body else text
+
+
+def with_etag(text: str, etag: str) -> str:
+    """A JSON object's text with `etag` added as its last field."""
+    return f'{text[:-1]},"etag":{json.dumps(etag)}}}'
 
 
 def empty_response(status: int, headers: Mapping[str, str] | None = None) -> Response:

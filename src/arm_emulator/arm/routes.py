@@ -7,6 +7,7 @@ declaration (`ResourceType`, `Provider`), never from branches here.
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 from fastapi import APIRouter
@@ -25,7 +26,7 @@ from .operations import catch_up as catch_up_operations
 from .paging import list_response
 from .resource_id import ResourceId, key_of
 from .resource_type import ApiVersionModels, LroProfile, Provider, ResourceType
-from .responses import base_url, dump_json, empty_response, json_response, raw_json_response, record_text
+from .responses import base_url, dump_json, empty_response, json_response, raw_json_response, with_etag
 from .runtime import Runtime, runtime_of
 from .scopes import normalize_location, require_resource_group, require_subscription
 from .writes import ResourceWriter, comparable
@@ -78,9 +79,28 @@ class ResourceRoutes:
 
     # -- shared steps --------------------------------------------------------------------------------
 
-    def _models(self, request: Request) -> tuple[str, ApiVersionModels]:
+    def _models(
+        self, request: Request, rid: ResourceId | None = None, raw_body: bytes = b""
+    ) -> tuple[str, ApiVersionModels]:
+        """The request's api-version and its models; an unsupported version is refused naming the
+        location ARM would know: the one the body sends, else the stored resource's."""
         api_version = request.query_params.get("api-version")
+        if api_version and api_version not in self.rt.api_versions:
+            self.writer.models(api_version, location=self._location_for_error(request, rid, raw_body))
         return api_version or "", self.writer.models(api_version)
+
+    def _location_for_error(self, request: Request, rid: ResourceId | None, raw_body: bytes) -> str | None:
+        try:
+            sent = json.loads(raw_body) if raw_body.strip() else None
+        except ValueError:
+            sent = None
+        if isinstance(sent, dict) and isinstance(sent.get("location"), str):
+            return normalize_location(sent["location"])
+        if rid is None:
+            return None
+        with runtime_of(request).store.transaction() as tx:
+            stored = tx.get_resource(rid.key)
+        return stored.body.get("location") if stored is not None else None
 
     def _resource_id(self, params: dict[str, str]) -> ResourceId:
         names = (params[p] for p in self.rt.name_parameters)
@@ -94,13 +114,17 @@ class ResourceRoutes:
             if parent is not None and tx.get_resource(parent.key) is None:
                 raise errors.parent_resource_not_found(parent.id)
 
-    def _render(self, record: ResourceRecord) -> dict[str, Any]:
+    def _render(self, api_version: str, record: ResourceRecord) -> dict[str, Any]:
+        """A stored resource as `api_version` shows it."""
+        body = self.writer.view(api_version, record.body)
         if self.rt.etag_in_body:
-            return {**record.body, "etag": record.etag}
-        return record.body
+            return {**body, "etag": record.etag}
+        return body
 
-    def _render_text(self, record: ResourceRecord | ListedResource) -> str:
-        return record_text(record, etag_in_body=self.rt.etag_in_body)
+    def _render_text(self, api_version: str, record: ResourceRecord | ListedResource) -> str:
+        """`_render` as JSON text, from the stored text where the version sees all of it."""
+        text = self.writer.view_text(api_version, record.raw, getattr(record, "body", None))
+        return with_etag(text, record.etag) if self.rt.etag_in_body else text
 
     def _record_headers(self, runtime: Runtime, record: ResourceRecord) -> dict[str, str]:
         headers = {"ETag": record.etag}
@@ -146,7 +170,7 @@ class ResourceRoutes:
             record = record.evolve(raw=dump_json(record.body).decode())  # serialised once: stored and sent
             tx.put_resource(record, new=existing is None)
         headers["ETag"] = record.etag
-        return raw_json_response(self._render_text(record), profile.status_code, headers)
+        return raw_json_response(self._render_text(api_version, record), profile.status_code, headers)
 
     def _start_operation(
         self,
@@ -184,7 +208,7 @@ class ResourceRoutes:
         )
 
     def _in_flight_response(
-        self, runtime: Runtime, request: Request, record: ResourceRecord, profile: LroProfile
+        self, runtime: Runtime, request: Request, api_version: str, record: ResourceRecord, profile: LroProfile
     ) -> Response:
         with runtime.store.transaction() as tx:
             op = tx.get_operation(record.operation_id or "")
@@ -200,7 +224,7 @@ class ResourceRoutes:
         headers["ETag"] = record.etag
         if profile is self.rt.lifecycle.delete:
             return empty_response(op.initial_status_code, headers)
-        return json_response(self._render(record), op.initial_status_code, headers)
+        return json_response(self._render(api_version, record), op.initial_status_code, headers)
 
     def _current_operation_kind(self, runtime: Runtime, record: ResourceRecord) -> tuple[str, str | None]:
         with runtime.store.transaction() as tx:
@@ -211,9 +235,9 @@ class ResourceRoutes:
 
     async def create_or_update(self, request: Request, params: dict[str, str]) -> Response:
         runtime = runtime_of(request)
-        api_version, models = self._models(request)
         raw_body = await request.body()
         rid = self._resource_id(params)
+        api_version, models = self._models(request, rid, raw_body)
         requested = self.writer.requested(models, parse_json_object(raw_body, request.headers.get("content-type")))
         location = normalize_location(requested["location"]) if requested.get("location") else None
         self._require_scope(runtime, rid, location=location)
@@ -225,7 +249,7 @@ class ResourceRoutes:
             kind, in_flight_digest = self._current_operation_kind(runtime, existing)
             if kind in ("create", "replace") and in_flight_digest == digest(requested):
                 profile = self.rt.lifecycle.create if kind == "create" else self.rt.lifecycle.replace
-                return self._in_flight_response(runtime, request, existing, profile)
+                return self._in_flight_response(runtime, request, api_version, existing, profile)
             raise errors.operation_in_progress(existing.id, "update")
         check_write(
             existing.etag if existing else None,
@@ -249,38 +273,40 @@ class ResourceRoutes:
             if nothing_changed and profile.synchronous:
                 # No write at all: same ETag, same systemData.
                 return json_response(
-                    self._render(existing), profile.status_code, self._record_headers(runtime, existing)
+                    self._render(api_version, existing), profile.status_code, self._record_headers(runtime, existing)
                 )
         # The digest tells a client's retry of this PUT from a different one while its operation runs.
         target_digest = None if profile.synchronous else digest(requested)
         return self._write(runtime, request, rid, api_version, body, existing, profile, kind, target_digest)
 
     async def get(self, request: Request, params: dict[str, str]) -> Response:
-        record = self._read(request, params)
-        return raw_json_response(self._render_text(record), 200, self._record_headers(runtime_of(request), record))
+        api_version, record = self._read(request, params)
+        return raw_json_response(
+            self._render_text(api_version, record), 200, self._record_headers(runtime_of(request), record)
+        )
 
     async def head(self, request: Request, params: dict[str, str]) -> Response:
-        record = self._read(request, params)
+        _, record = self._read(request, params)
         return empty_response(200, self._record_headers(runtime_of(request), record))
 
-    def _read(self, request: Request, params: dict[str, str]) -> ResourceRecord:
+    def _read(self, request: Request, params: dict[str, str]) -> tuple[str, ResourceRecord]:
         runtime = runtime_of(request)
-        self._models(request)
         rid = self._resource_id(params)
+        api_version, _ = self._models(request, rid)
         record = fresh_resource(runtime, rid.key, polled=True)
         if record is None:
             # Only now is it worth asking why: a missing group or parent has its own error.
             self._require_scope(runtime, rid)
             raise errors.resource_not_found(rid.type_path_with_names, rid.resource_group)
-        return record
+        return api_version, record
 
     async def update(self, request: Request, params: dict[str, str]) -> Response:
         runtime = runtime_of(request)
-        api_version, models = self._models(request)
-        if models.patch is None:
-            raise errors.method_not_allowed("PATCH", request.url.path)
         raw_body = await request.body()
         rid = self._resource_id(params)
+        api_version, models = self._models(request, rid, raw_body)
+        if models.patch is None:
+            raise errors.method_not_allowed("PATCH", request.url.path)
         patch = validate(models.patch, parse_json_object(raw_body, request.headers.get("content-type")), patch=True)
         check_tags(patch.get("tags"))
         existing = fresh_resource(runtime, rid.key)
@@ -312,8 +338,8 @@ class ResourceRoutes:
 
     async def delete(self, request: Request, params: dict[str, str]) -> Response:
         runtime = runtime_of(request)
-        api_version, _ = self._models(request)
         rid = self._resource_id(params)
+        api_version, _ = self._models(request, rid)
         existing = fresh_resource(runtime, rid.key)
         if existing is None:
             self._require_scope(runtime, rid)  # a missing group is a 404, a missing resource a 204
@@ -323,7 +349,7 @@ class ResourceRoutes:
         if existing.operation_id is not None:
             kind, _ = self._current_operation_kind(runtime, existing)
             if kind == "delete":
-                return self._in_flight_response(runtime, request, existing, profile)
+                return self._in_flight_response(runtime, request, api_version, existing, profile)
             raise errors.operation_in_progress(existing.id, "delete")
         now = runtime.clock.now()
         with runtime.store.transaction() as tx:
@@ -397,6 +423,6 @@ class ResourceRoutes:
             api_version=api_version,
             scope=scope,
             type_key=self.type_name.lower(),
-            render=self._render_text,
+            render=lambda record: self._render_text(api_version, record),
             **filters,
         )

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
 from typing import Any
+
+from pydantic import ValidationError
 
 from ..clock import iso8601
 from ..store.repository import ResourceRecord, StoreTransaction
 from . import errors
 from .bodies import blank, check_tags, validate
 from .conditions import new_etag
+from .projection import carry_over, covers, hidden, project
 from .resource_id import ResourceId, key_of
 from .resource_type import ApiVersionModels, Provider, ResourceContext, ResourceType
-from .responses import shape
+from .responses import dump_json, shape
 from .runtime import Runtime
 from .scopes import normalize_location
 
@@ -28,6 +32,15 @@ def comparable(body: dict[str, Any]) -> dict[str, Any]:
     return view
 
 
+def _shaped(models: ApiVersionModels, body: dict[str, Any]) -> dict[str, Any]:
+    """The body through the version's response model; a value stored by another version that this
+    one's constraints refuse (a PATCH keeps it) is kept as it is rather than failing the write."""
+    try:
+        return shape(models.response, body)
+    except ValidationError:
+        return project(models.shape, body)  # type: ignore[no-any-return]
+
+
 @dataclass(frozen=True)
 class ResourceWriter:
     provider: Provider
@@ -37,15 +50,41 @@ class ResourceWriter:
     def type_name(self) -> str:
         return self.provider.type_name(self.rt)
 
-    def models(self, api_version: str | None) -> ApiVersionModels:
+    # api-version -> whether that version sees every field any version of the type stores
+    _sees_all: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
+
+    def models(self, api_version: str | None, location: str | None = None) -> ApiVersionModels:
         if not api_version:
             raise errors.missing_api_version()
         models = self.rt.api_versions.get(api_version)
         if models is None:
             raise errors.unsupported_api_version(
-                api_version, self.type_name, None, sorted(self.rt.api_versions), self.provider.locations
+                api_version, self.type_name, location, sorted(self.rt.api_versions), self.provider.locations
             )
         return models
+
+    def sees_all(self, api_version: str) -> bool:
+        """Whether `api_version` knows every field of every version: its view of a body is the body."""
+        known = self._sees_all.get(api_version)
+        if known is None:
+            mine = self.rt.api_versions[api_version].shape
+            known = all(covers(mine, other.shape) for other in self.rt.api_versions.values())
+            self._sees_all[api_version] = known
+        return known
+
+    def view(self, api_version: str, body: dict[str, Any]) -> dict[str, Any]:
+        """A stored body as `api_version` shows it: only the fields that version knows."""
+        if self.sees_all(api_version):
+            return body
+        return project(self.rt.api_versions[api_version].shape, body)  # type: ignore[no-any-return]
+
+    def view_text(self, api_version: str, raw: str | None, body: dict[str, Any] | None = None) -> str:
+        """`view`, as JSON text; stored text is sent as it is when the version sees all of it."""
+        if raw is not None and self.sees_all(api_version):
+            return raw
+        if body is None:
+            body = json.loads(raw or "{}")
+        return dump_json(self.view(api_version, body)).decode()
 
     def context(
         self, runtime: Runtime, rid: ResourceId, api_version: str, existing: ResourceRecord | None
@@ -60,6 +99,10 @@ class ResourceWriter:
             raise errors.location_required()
         requested = validate(models.request, raw)
         check_tags(requested.get("tags"))
+        if requested.get("location") and self.provider.locations:
+            location = normalize_location(requested["location"])
+            if location not in self.provider.locations:
+                raise errors.location_not_available(location, self.type_name, self.provider.locations)
         return requested
 
     def build(
@@ -82,8 +125,11 @@ class ResourceWriter:
         properties = body.setdefault("properties", {})
         if existing is not None:
             properties["provisioningState"] = existing.provisioning_state
+            # A write at one version keeps what other versions set and this one cannot see.
+            carry_over(body, hidden(models.shape, existing.body))
         body = self.rt.prepare(self.context(runtime, rid, api_version, existing), body)
-        return shape(models.response, body)
+        # The fields this version knows are shaped by its model; the others are stored as they are.
+        return carry_over(_shaped(models, body), hidden(models.shape, body))
 
     @staticmethod
     def system_data(

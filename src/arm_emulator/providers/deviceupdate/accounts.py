@@ -5,16 +5,17 @@ from __future__ import annotations
 from ...arm.identity import fill_managed_identity
 from ...arm.regions import paired_region
 from ...arm.resource_type import (
-    ApiVersionModels,
     Body,
     Lifecycle,
     LroProfile,
     LroStep,
+    ModelNames,
     NameRule,
     ResourceContext,
     ResourceType,
+    versioned,
 )
-from . import models_2023_07_01 as v2023_07_01
+from .versions import ACCOUNT_API_VERSIONS, PACKAGE
 
 ACCOUNT_NAME = NameRule(
     r"(?=.{3,24}$)[A-Za-z0-9]+(-[A-Za-z0-9]+)*",
@@ -40,13 +41,11 @@ ACCOUNTS = ResourceType(
     type_segments=("accounts",),
     name_parameters=("accountName",),
     name_rule=ACCOUNT_NAME,
-    api_versions={
-        "2023-07-01": ApiVersionModels(
-            request=v2023_07_01.AccountRequest,
-            response=v2023_07_01.AccountResponse,
-            patch=v2023_07_01.AccountUpdateRequest,
-        )
-    },
+    api_versions=versioned(
+        PACKAGE,
+        ACCOUNT_API_VERSIONS,
+        ModelNames(request="AccountRequest", response="AccountResponse", patch="AccountUpdateRequest"),
+    ),
     lifecycle=Lifecycle(
         create=LroProfile(status_code=201, steps=(LroStep("Accepted", "Accepted"), LroStep("Creating", "Creating"))),
         replace=_ACCEPTED,

@@ -1,4 +1,4 @@
-"""Microsoft.HealthcareApis, api-version 2022-06-01: workspaces and their DICOM services."""
+"""Microsoft.HealthcareApis: workspaces and their DICOM services, at every published api-version."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ PROVIDER = Provider(
     operation_status=OperationStatusEndpoint(
         path="/subscriptions/{subscriptionId}/providers/Microsoft.HealthcareApis/locations/{location}"
         "/operationresults/{operationId}",
+        # The operation-result and error schemas are the same in every version.
         body_model=v2022_06_01.OperationResultsDescriptionResponse,
         new_operation_id=new_operation_id,
         # The DELETE `Location` header is the same URL with this query (recorded traffic).

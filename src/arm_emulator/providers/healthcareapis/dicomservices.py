@@ -6,15 +6,16 @@ import copy
 
 from ...arm.identity import fill_managed_identity
 from ...arm.resource_type import (
-    ApiVersionModels,
     Body,
     Lifecycle,
     LroProfile,
     LroStep,
+    ModelNames,
     ResourceContext,
     ResourceType,
+    versioned,
 )
-from . import models_2022_06_01 as v2022_06_01
+from .versions import PACKAGE, WORKSPACE_API_VERSIONS
 from .workspaces import HEALTHCARE_NAME
 
 # The 2022-06-01 reference page's sample values.
@@ -31,7 +32,12 @@ def _dicom_defaults(ctx: ResourceContext, body: Body) -> Body:
     }
     properties.setdefault("corsConfiguration", copy.deepcopy(DEFAULT_CORS))
     properties.setdefault("privateEndpointConnections", [])
-    properties["publicNetworkAccess"] = "Enabled"  # read-only in 2022-06-01
+    properties.setdefault("publicNetworkAccess", "Enabled")  # read-only up to 2022-06-01: always Enabled there
+    # Fields later versions added, as the service fills them when nobody set them (each version
+    # shows only those it knows: arm.projection).
+    properties["eventState"] = "Disabled"  # 2022-12-01; read-only, Enabled only with an Event Grid subscription
+    properties.setdefault("storageConfiguration", {})  # 2024-03-01; the reference's 201 example has {}
+    properties.setdefault("enableDataPartitions", False)  # 2024-03-31
     # serviceUrl is only known once the service is provisioned; an update keeps the old one.
     previous = ((ctx.existing or {}).get("properties") or {}).get("serviceUrl")
     if previous:
@@ -49,13 +55,15 @@ DICOM_SERVICES = ResourceType(
     type_segments=("workspaces", "dicomservices"),
     name_parameters=("workspaceName", "dicomServiceName"),
     name_rule=HEALTHCARE_NAME,
-    api_versions={
-        "2022-06-01": ApiVersionModels(
-            request=v2022_06_01.DicomServiceRequest,
-            response=v2022_06_01.DicomServiceResponse,
-            patch=v2022_06_01.DicomServicePatchResourceRequest,
-        )
-    },
+    api_versions=versioned(
+        PACKAGE,
+        WORKSPACE_API_VERSIONS,
+        ModelNames(
+            request="DicomServiceRequest",
+            response="DicomServiceResponse",
+            patch="DicomServicePatchResourceRequest",
+        ),
+    ),
     lifecycle=Lifecycle(
         create=LroProfile(status_code=201, steps=(LroStep("Creating", "Running"),)),
         replace=LroProfile(

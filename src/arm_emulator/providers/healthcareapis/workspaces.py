@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from ...arm.resource_type import (
-    ApiVersionModels,
     Body,
     Lifecycle,
     LroProfile,
     LroStep,
+    ModelNames,
     NameRule,
     ResourceContext,
     ResourceType,
+    versioned,
 )
-from . import models_2022_06_01 as v2022_06_01
+from .versions import PACKAGE, WORKSPACE_API_VERSIONS
 
 # The 2022-06-01 spec's pattern for the read-only `name` (so 3 to 23 characters, not the 24 the path allows).
 HEALTHCARE_NAME = NameRule(
@@ -25,7 +26,7 @@ HEALTHCARE_NAME = NameRule(
 def _workspace_defaults(_: ResourceContext, body: Body) -> Body:
     properties = body.setdefault("properties", {})
     properties.setdefault("privateEndpointConnections", [])
-    properties["publicNetworkAccess"] = "Enabled"  # read-only in 2022-06-01
+    properties.setdefault("publicNetworkAccess", "Enabled")  # read-only up to 2022-06-01: always Enabled there
     return body
 
 
@@ -35,13 +36,11 @@ WORKSPACES = ResourceType(
     type_segments=("workspaces",),
     name_parameters=("workspaceName",),
     name_rule=HEALTHCARE_NAME,
-    api_versions={
-        "2022-06-01": ApiVersionModels(
-            request=v2022_06_01.WorkspaceRequest,
-            response=v2022_06_01.WorkspaceResponse,
-            patch=v2022_06_01.ResourceTags,
-        )
-    },
+    api_versions=versioned(
+        PACKAGE,
+        WORKSPACE_API_VERSIONS,
+        ModelNames(request="WorkspaceRequest", response="WorkspaceResponse", patch="ResourceTags"),
+    ),
     lifecycle=Lifecycle(
         create=LroProfile(status_code=201),
         replace=_SYNC_OK,

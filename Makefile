@@ -31,7 +31,7 @@ run: $(STAMP)
 	$(VENV)/bin/arm-emulator serve
 
 test: $(STAMP) $(BROWSER_STAMP)
-	$(VENV)/bin/ruff check src tests
+	$(VENV)/bin/ruff check src tests tools
 	$(VENV)/bin/python -m pytest -m "not ($(CLIENT_MARKERS) or hardening)"
 
 # Drives the real `az`, the JavaScript SDKs and older Python SDKs against the emulator (tests/clients/).
@@ -40,7 +40,7 @@ test-clients: $(STAMP) $(AZCLI_STAMP) $(JS_STAMP) $(SDK_LEGACY_STAMP)
 		$(VENV)/bin/python -m pytest -m "$(CLIENT_MARKERS)" tests/clients
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check src tests
+	$(VENV)/bin/ruff check src tests tools
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -m venv --help >/dev/null 2>&1 || { apt-get update && apt-get install -y python3-venv; }

@@ -212,6 +212,12 @@ def test_device_update_encryption_shows_from_2022_12_01_preview(http: httpx.Clie
         properties = get(http, path, version)["properties"]
         assert ("encryption" in properties) == (version >= "2022-12-01-preview"), version
         assert properties["hostName"].endswith(".api.adu.microsoft.com")
+    replaced = put(http, path, "2022-10-01", {"location": "westus2", "tags": {"env": "test"}})
+    assert replaced.status_code == 201, replaced.text
+    assert http.get(replaced.headers["Azure-AsyncOperation"]).json()["status"] == "Succeeded"
+    after = get(http, path, "2023-07-01")
+    assert after["tags"] == {"env": "test"}
+    assert after["properties"]["encryption"] == encryption
 
 
 # -- ARM's checks --------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Microsoft.DeviceUpdate, api-version 2023-07-01: accounts (a ProviderHub resource provider)."""
+"""Microsoft.DeviceUpdate: accounts (a ProviderHub resource provider), at every published api-version."""
 
 from __future__ import annotations
 

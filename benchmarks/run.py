@@ -58,7 +58,7 @@ from profile_summary import summarise  # noqa: E402
 SUB = "00000000-0000-4000-8000-0000000000be"  # the fixtures
 LOAD_SUB = "11111111-1111-4111-8111-1111111111be"  # the 100k resources
 OPS_SUB = "22222222-2222-4222-8222-2222222222be"  # the 10k operations
-HC = "api-version=2022-06-01"
+HC = "api-version=2024-03-31"  # what azure-mgmt-healthcareapis 2.1.0 sends
 RG_API = "api-version=2021-04-01"
 AUTH = {"Authorization": "Bearer bench"}
 WS = "providers/Microsoft.HealthcareApis/workspaces"
@@ -253,7 +253,7 @@ def import_state(client: httpx.Client, document: dict[str, Any]) -> None:
 
 def workspace_entries(sub: str, group: str, names: list[str]) -> list[dict[str, Any]]:
     return [
-        {"id": f"{workspaces(sub, group)}/{n}", "apiVersion": "2022-06-01", "location": "eastus", "tags": {"n": n}}
+        {"id": f"{workspaces(sub, group)}/{n}", "apiVersion": "2024-03-31", "location": "eastus", "tags": {"n": n}}
         for n in names
     ]
 

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, Field, RootModel
 
-from arm_emulator.arm.projection import carry_over, covers, hidden, project, shape_of
+from arm_emulator.arm.projection import carry_over, covers, hidden, project, sees_all, shape_of
 
 
 class Origin(RootModel[str]):
@@ -77,3 +77,10 @@ def test_covers_tells_whether_projecting_changes_anything() -> None:
     assert covers(shape_of(ResourceV2), shape_of(ResourceV1))
     assert not covers(shape_of(ResourceV1), shape_of(ResourceV2))
     assert covers(shape_of(Error), shape_of(Error))
+
+
+def test_sees_all_is_true_only_when_nothing_would_be_dropped() -> None:
+    assert not sees_all(shape_of(ResourceV1), STORED)
+    assert sees_all(shape_of(ResourceV1), {"name": "r", "properties": {"state": "on"}, "identities": {}})
+    assert not sees_all(shape_of(ResourceV1), {"error": {"details": [{"code": "Y", "more": 1}]}})
+    assert sees_all(shape_of(ResourceV1), project(shape_of(ResourceV1), STORED))

@@ -61,7 +61,9 @@ def operation_response(
             return raw_json_response(record_text(record, etag_in_body=False), 200, {"ETag": record.etag})
         provider, resource_type = found
         # The resource as the version that started the operation shows it.
-        text = ResourceWriter(provider, resource_type).view_text(op.api_version, record.raw, record.body)
+        text = ResourceWriter(provider, resource_type).view_text(
+            op.api_version, record.raw, record.body, (record.key, record.etag)
+        )
         if resource_type.etag_in_body:
             text = with_etag(text, record.etag)
         return raw_json_response(text, 200, {"ETag": record.etag})

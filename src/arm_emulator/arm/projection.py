@@ -88,6 +88,20 @@ def project(node: Node, value: Any) -> Any:
     return value
 
 
+def sees_all(node: Node, value: Any) -> bool:
+    """Whether `node` knows every field of `value`, at every depth (projecting would change nothing)."""
+    if node is None:
+        return True
+    if isinstance(node, Shape):
+        if not isinstance(value, dict):
+            return True
+        known = node.fields
+        return all(k in known and sees_all(known[k], v) for k, v in value.items())
+    if isinstance(node, ListOf):
+        return not isinstance(value, list) or all(sees_all(node.item, v) for v in value)
+    return not isinstance(value, dict) or all(sees_all(node.value, v) for v in value.values())
+
+
 _NOTHING: Any = object()
 
 

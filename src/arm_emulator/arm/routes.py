@@ -123,7 +123,7 @@ class ResourceRoutes:
 
     def _render_text(self, api_version: str, record: ResourceRecord | ListedResource) -> str:
         """`_render` as JSON text, from the stored text where the version sees all of it."""
-        text = self.writer.view_text(api_version, record.raw, getattr(record, "body", None))
+        text = self.writer.view_text(api_version, record.raw, getattr(record, "body", None), (record.key, record.etag))
         return with_etag(text, record.etag) if self.rt.etag_in_body else text
 
     def _record_headers(self, runtime: Runtime, record: ResourceRecord) -> dict[str, str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,12 +15,15 @@ from ..store.repository import ResourceRecord, StoreTransaction
 from . import errors
 from .bodies import blank, check_tags, validate
 from .conditions import new_etag
-from .projection import carry_over, covers, hidden, project
+from .projection import carry_over, covers, hidden, project, sees_all
 from .resource_id import ResourceId, key_of
 from .resource_type import ApiVersionModels, Provider, ResourceContext, ResourceType
 from .responses import dump_json, shape
 from .runtime import Runtime
 from .scopes import normalize_location
+
+# Rendered views kept per type: a list page's worth many times over, a few MB at most.
+_VIEW_CACHE_SIZE = 4096
 
 # Fields a PUT cannot change, so they are ignored when telling "changed" from "unchanged".
 _VOLATILE = ("etag", "systemData", "tags")
@@ -52,6 +56,11 @@ class ResourceWriter:
 
     # api-version -> whether that version sees every field any version of the type stores
     _sees_all: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
+    # (resource key, ETag, api-version) -> the text that version shows of that write (None: the stored
+    # text as it is). Every write makes a new ETag, so an entry never goes stale; the oldest are dropped.
+    _views: OrderedDict[tuple[str, str, str], str | None] = field(
+        default_factory=OrderedDict, compare=False, repr=False
+    )
 
     def models(self, api_version: str | None, location: str | None = None) -> ApiVersionModels:
         if not api_version:
@@ -78,13 +87,30 @@ class ResourceWriter:
             return body
         return project(self.rt.api_versions[api_version].shape, body)  # type: ignore[no-any-return]
 
-    def view_text(self, api_version: str, raw: str | None, body: dict[str, Any] | None = None) -> str:
-        """`view`, as JSON text; stored text is sent as it is when the version sees all of it."""
+    def view_text(
+        self,
+        api_version: str,
+        raw: str | None,
+        body: dict[str, Any] | None = None,
+        version_of: tuple[str, str] | None = None,
+    ) -> str:
+        """`view`, as JSON text: the stored text itself wherever the version sees all of it.
+        `version_of` (resource key, ETag) names the write, so its view is made once."""
         if raw is not None and self.sees_all(api_version):
             return raw
+        key = (*version_of, api_version) if version_of else None
+        if key is not None and raw is not None and key in self._views:
+            self._views.move_to_end(key)
+            return self._views[key] or raw
         if body is None:
             body = json.loads(raw or "{}")
-        return dump_json(self.view(api_version, body)).decode()
+        shape = self.rt.api_versions[api_version].shape
+        text = None if raw is not None and sees_all(shape, body) else dump_json(project(shape, body)).decode()
+        if key is not None and raw is not None:
+            self._views[key] = text
+            if len(self._views) > _VIEW_CACHE_SIZE:
+                self._views.popitem(last=False)
+        return text or raw  # type: ignore[return-value]
 
     def context(
         self, runtime: Runtime, rid: ResourceId, api_version: str, existing: ResourceRecord | None

@@ -18,6 +18,14 @@ from .resource_id import ResourceId
 Body = dict[str, Any]
 
 
+def _nothing_stored(_: str) -> Body | None:
+    return None
+
+
+# A stored resource's body by its id (any casing), or None: what hooks may read of other resources.
+Lookup = Callable[[str], "Body | None"]
+
+
 @dataclass(frozen=True)
 class ResourceContext:
     """What a provider hook may know about the write it is shaping (no HTTP, no SQL)."""
@@ -26,6 +34,7 @@ class ResourceContext:
     api_version: str
     tenant_id: str
     existing: Body | None
+    lookup: Lookup = _nothing_stored
 
 
 # A hook takes the body the engine built (id, name, type, location, tags, properties, ...) and
@@ -141,6 +150,48 @@ class NameRule:
 
 
 @dataclass(frozen=True)
+class ActionContext:
+    """What an action handler may know: the resource it is posted to (None for a provider-level
+    action), the request's version and tenant, and read access to the store (no HTTP, no SQL)."""
+
+    subscription_id: str
+    api_version: str
+    tenant_id: str
+    resource_id: ResourceId | None
+    resource: Body | None
+    lookup: Lookup
+    # (type name e.g. `Microsoft.HealthcareApis/services`, resource name) -> whether any subscription has one
+    name_taken: Callable[[str, str], bool]
+
+
+@dataclass(frozen=True)
+class ActionResult:
+    """What an action answers: a status and a JSON body (None: no body)."""
+
+    status_code: int
+    body: Body | None = None
+
+
+# A POST action: the context and the request's JSON body (None if it sent none) -> the answer.
+# Raise ArmError (arm.errors) for an error answer.
+ActionHandler = Callable[[ActionContext, "Body | None"], ActionResult]
+
+
+@dataclass(frozen=True)
+class Action:
+    """A POST `{resource id}/{name}` (on a type) or `/subscriptions/{s}/providers/{namespace}/{name}`
+    (on a provider). `name` is the URL segment, matched case-insensitively."""
+
+    name: str
+    handler: ActionHandler
+
+
+# Read-only items computed from their parent's stored body (private link resources): the context of
+# the parent (its id, the request's version) and its body -> the items' bodies (id, name, type, properties).
+ComputedItems = Callable[[ResourceContext, Body], list[Body]]
+
+
+@dataclass(frozen=True)
 class ResourceType:
     """A resource type: `type_segments` are the type names from the namespace down, e.g.
     `("workspaces", "dicomservices")`; `name_parameters` are the matching path parameter names."""
@@ -158,8 +209,16 @@ class ResourceType:
     head: bool = False
     location_required: bool = True
     etag_in_body: bool = True
-    # The real workspace refuses deletion while it still has child services.
+    # The real workspace refuses deletion while it still has child services; otherwise a delete takes
+    # the resource's children with it.
     refuse_delete_with_children: bool = False
+    # POST actions on a resource of this type.
+    actions: tuple[Action, ...] = ()
+    # A child whose parent lists it in `properties.<embedded_in_parent>` (private endpoint connections):
+    # the engine keeps that list equal to the stored children ({id, name, type, properties} each).
+    embedded_in_parent: str | None = None
+    # Set for read-only types whose items are derived from the parent (GET and list only, nothing stored).
+    computed_from_parent: ComputedItems | None = None
 
     @property
     def is_child(self) -> bool:
@@ -190,6 +249,11 @@ class Provider:
     operation_status: OperationStatusEndpoint
     error_envelope: type[BaseModel]
     locations: tuple[str, ...] = field(default_factory=tuple)
+    # POST actions on the provider at subscription scope (checkNameAvailability).
+    actions: tuple[Action, ...] = ()
+    # The provider's `operations` list as the real one answers it (`{name, isDataAction, display,
+    # origin}` each); None: one is made from the declared types.
+    operations: tuple[Body, ...] | None = None
 
     def type_name(self, resource_type: ResourceType) -> str:
         return "/".join([self.namespace, *resource_type.type_segments])

@@ -12,6 +12,7 @@ from fastapi.openapi.utils import get_openapi
 
 from . import __version__, control
 from .arm import cloud_metadata, error_handlers, resource_groups, resource_providers, subscriptions
+from .arm.actions import register_provider_actions
 from .arm.auth import Authenticator
 from .arm.dispatch import DirectRoutes
 from .arm.endpoints import document_parameters
@@ -94,6 +95,9 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> FrontDoorAp
     resource_groups.register(router)
     subscriptions.register(router)
     resource_providers.register(router)
+    for provider in registry.providers:
+        # After ARM's own `providers/{namespace}/register`, which the action routes would also match.
+        register_provider_actions(router, provider)
     cloud_metadata.register(router)
     control.register(router)
     identity_routes.register(router)

@@ -18,6 +18,7 @@ from typing import Any
 from ..clock import iso8601
 from ..store.repository import OperationRecord, ResourceRecord, StoreTransaction
 from .conditions import new_etag
+from .embedding import sync_parent
 from .lro_timing import LroTiming
 from .resource_id import parse_resource_id
 from .resource_type import LroProfile, OperationStatusEndpoint, ResourceContext
@@ -112,10 +113,19 @@ def canceled_by_delete(parent_id: str) -> dict[str, str]:
 
 
 def _apply(runtime: Runtime, tx: StoreTransaction, op: OperationRecord, now: float) -> None:
-    """Reflect an operation's new step on its resource."""
+    """Reflect an operation's new step on its resource (and on a parent that lists it)."""
     resource = tx.get_resource(op.resource_key)
     if resource is None or resource.operation_id != op.id:
         return
+    _apply_to_resource(runtime, tx, op, resource, now)
+    found = runtime.registry.resource_type(resource.type_key)
+    if found is not None:
+        sync_parent(tx, found[1], resource.type_key, resource.parent_key, now)
+
+
+def _apply_to_resource(
+    runtime: Runtime, tx: StoreTransaction, op: OperationRecord, resource: ResourceRecord, now: float
+) -> None:
     succeeded = op.done and op.status == "Succeeded"
     if succeeded and op.kind == "delete":
         tx.delete_tree(op.resource_key, now=now, cancel_error=canceled_by_delete(op.resource_id))
@@ -130,7 +140,7 @@ def _apply(runtime: Runtime, tx: StoreTransaction, op: OperationRecord, now: flo
         if found is not None:
             _, resource_type = found
             rid = parse_resource_id(resource.id)
-            ctx = ResourceContext(rid, op.api_version, runtime.tenant_of(rid.subscription_id), body)
+            ctx = ResourceContext(rid, op.api_version, runtime.tenant_of(rid.subscription_id), body, runtime.lookup)
             body = resource_type.on_provisioned(ctx, body)
     tx.put_resource(
         resource.evolve(

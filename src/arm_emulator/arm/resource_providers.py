@@ -40,6 +40,8 @@ def provider_body(subscription_id: str, provider: Provider) -> dict[str, Any]:
 
 
 def operations_body(provider: Provider) -> dict[str, Any]:
+    if provider.operations is not None:
+        return {"value": list(provider.operations)}
     namespace = provider.namespace
     value = [
         {

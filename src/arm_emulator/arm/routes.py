@@ -16,9 +16,11 @@ from starlette.responses import Response
 
 from ..store.repository import ListedResource, OperationRecord, ResourceRecord, StoreTransaction
 from . import errors
+from .actions import find_action, run_action
 from .auth import caller
 from .bodies import check_tags, digest, merge_patch, parse_json_object, validate
 from .conditions import check_existing, check_write, new_etag
+from .embedding import sync_parent
 from .endpoints import endpoint
 from .lro_timing import resolve as resolve_timing
 from .operations import canceled_by_delete, fresh_resource, polling_headers, retry_after, start_operation
@@ -54,6 +56,11 @@ class ResourceRoutes:
 
     def register(self, router: APIRouter) -> None:
         add = self._add
+        if self.rt.computed_from_parent is not None:
+            # Read-only items derived from the parent: nothing to write.
+            add(router, "GET", self.item_path, self.get_computed, "Get")
+            add(router, "GET", self.collection_path, self.list_computed, "List")
+            return
         add(router, "PUT", self.item_path, self.create_or_update, "CreateOrUpdate")
         add(router, "GET", self.item_path, self.get, "Get")
         if self.rt.head:
@@ -66,6 +73,8 @@ class ResourceRoutes:
             add(router, "GET", self.collection_path, self.list_by_resource_group, "ListByResourceGroup")
         if not self.rt.is_child and self.rt.list_by_subscription:
             add(router, "GET", self.subscription_list_path, self.list_by_subscription, "List")
+        if self.rt.actions:
+            add(router, "POST", self.item_path + "/{action}", self.post_action, "Action")
 
     def _add(self, router: APIRouter, method: str, path: str, handler: Any, verb: str) -> None:
         router.add_api_route(
@@ -169,6 +178,7 @@ class ResourceRoutes:
                 )
             record = record.evolve(raw=dump_json(record.body).decode())  # serialised once: stored and sent
             tx.put_resource(record, new=existing is None)
+            sync_parent(tx, self.rt, rid.type_key, rid.parent_key, now)
         headers["ETag"] = record.etag
         return raw_json_response(self._render_text(api_version, record), profile.status_code, headers)
 
@@ -197,7 +207,7 @@ class ResourceRoutes:
             resource_id=rid.id,
             resource_key=rid.key,
             subscription_id=rid.subscription_id,
-            location=body.get("location") or "global",
+            location=body.get("location") or self._parent_location(runtime, rid) or "global",
             kind=kind,
             api_version=api_version,
             profile=profile,
@@ -206,6 +216,13 @@ class ResourceRoutes:
             outcome=outcome,
             previous_body=existing.body if existing is not None and kind != "delete" else None,
         )
+
+    @staticmethod
+    def _parent_location(runtime: Runtime, rid: ResourceId) -> str | None:
+        """Where a resource without a location of its own (a proxy resource) runs its operations."""
+        parent = rid.parent
+        body = runtime.lookup(parent.id) if parent is not None else None
+        return body.get("location") if body else None
 
     def _in_flight_response(
         self, runtime: Runtime, request: Request, api_version: str, record: ResourceRecord, profile: LroProfile
@@ -225,6 +242,16 @@ class ResourceRoutes:
         if profile is self.rt.lifecycle.delete:
             return empty_response(op.initial_status_code, headers)
         return json_response(self._render(api_version, record), op.initial_status_code, headers)
+
+    @staticmethod
+    def _blocking_children(runtime: Runtime, tx: StoreTransaction, rid: ResourceId) -> bool:
+        """Whether the resource has children that stop its deletion: any but those it lists in its
+        own properties (private endpoint connections go with it)."""
+        for type_key in tx.child_type_keys(rid.key):
+            found = runtime.registry.resource_type(type_key)
+            if found is None or found[1].embedded_in_parent is None:
+                return True
+        return False
 
     def _current_operation_kind(self, runtime: Runtime, record: ResourceRecord) -> tuple[str, str | None]:
         with runtime.store.transaction() as tx:
@@ -353,7 +380,7 @@ class ResourceRoutes:
             raise errors.operation_in_progress(existing.id, "delete")
         now = runtime.clock.now()
         with runtime.store.transaction() as tx:
-            if self.rt.refuse_delete_with_children and tx.has_children(rid.key):
+            if self.rt.refuse_delete_with_children and self._blocking_children(runtime, tx, rid):
                 raise errors.conflict(
                     "CannotDeleteResourceWithChildren",
                     f"The resource '{rid.id}' cannot be deleted while it still contains child resources. "
@@ -361,6 +388,7 @@ class ResourceRoutes:
                 )
             if profile.synchronous:
                 tx.delete_tree(rid.key, now=now, cancel_error=canceled_by_delete(rid.id))
+                sync_parent(tx, self.rt, rid.type_key, rid.parent_key, now)
                 return empty_response(200)
             op = self._start_operation(
                 runtime, tx, request, rid, existing.body, "delete", api_version, profile, None, existing
@@ -377,6 +405,7 @@ class ResourceRoutes:
                 updated_at=now,
             )
             tx.put_resource(record)
+            sync_parent(tx, self.rt, rid.type_key, rid.parent_key, now)
         headers = polling_headers(
             runtime,
             base_url(request, runtime.settings.public_url),
@@ -426,3 +455,49 @@ class ResourceRoutes:
             render=lambda record: self._render_text(api_version, record),
             **filters,
         )
+
+    # -- read-only items computed from the parent ------------------------------------------------------
+
+    def _computed(self, request: Request, params: dict[str, str]) -> tuple[str, list[dict[str, Any]]]:
+        runtime = runtime_of(request)
+        rid = self._resource_id({**params, self.rt.name_parameters[-1]: params.get(self.rt.name_parameters[-1], "-")})
+        api_version, _ = self._models(request)
+        parent = rid.parent
+        assert parent is not None, "computed items always have a parent"
+        with runtime.store.transaction() as tx:
+            require_resource_group(runtime, tx, rid.subscription_id, rid.resource_group)
+            record = tx.get_resource(parent.key)
+        if record is None:
+            raise errors.parent_resource_not_found(parent.id)
+        context = self.writer.context(runtime, parent, api_version, record)
+        items = self.rt.computed_from_parent(context, record.body)  # type: ignore[misc]
+        return api_version, [self.writer.view(api_version, item) for item in items]
+
+    async def get_computed(self, request: Request, params: dict[str, str]) -> Response:
+        _, items = self._computed(request, params)
+        wanted = params[self.rt.name_parameters[-1]].lower()
+        for item in items:
+            if str(item.get("name", "")).lower() == wanted:
+                return json_response(item)
+        rid = self._resource_id(params)
+        raise errors.resource_not_found(rid.type_path_with_names, rid.resource_group)
+
+    async def list_computed(self, request: Request, params: dict[str, str]) -> Response:
+        _, items = self._computed(request, params)
+        return json_response({"value": items})
+
+    # -- POST actions ------------------------------------------------------------------------------------
+
+    async def post_action(self, request: Request, params: dict[str, str]) -> Response:
+        runtime = runtime_of(request)
+        action = find_action(self.rt.actions, params["action"])
+        rid = self._resource_id(params)
+        if action is None:
+            raise errors.no_route("POST", request.url.path)
+        api_version, _ = self._models(request, rid)
+        raw_body = await request.body()
+        existing = fresh_resource(runtime, rid.key)
+        if existing is None:
+            self._require_scope(runtime, rid)
+            raise errors.resource_not_found(rid.type_path_with_names, rid.resource_group)
+        return run_action(runtime, request, action, api_version, raw_body, rid.subscription_id, rid, existing.body)

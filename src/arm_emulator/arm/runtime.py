@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from starlette.requests import Request
 
@@ -36,6 +37,12 @@ class Runtime:
 
     def tenant_of(self, subscription_id: str) -> str:
         return self.directory.tenant_of_subscription(subscription_id)
+
+    def lookup(self, resource_id: str) -> dict[str, Any] | None:
+        """A stored resource's body by id, any casing (what provider hooks may read); None if absent."""
+        with self.store.transaction() as tx:
+            record = tx.get_resource(resource_id.rstrip("/").lower())
+        return record.body if record is not None else None
 
 
 def runtime_of(request: Request) -> Runtime:

@@ -116,7 +116,11 @@ class ResourceWriter:
         self, runtime: Runtime, rid: ResourceId, api_version: str, existing: ResourceRecord | None
     ) -> ResourceContext:
         return ResourceContext(
-            rid, api_version, runtime.tenant_of(rid.subscription_id), existing.body if existing else None
+            rid,
+            api_version,
+            runtime.tenant_of(rid.subscription_id),
+            existing.body if existing else None,
+            runtime.lookup,
         )
 
     def requested(self, models: ApiVersionModels, raw: dict[str, Any]) -> dict[str, Any]:

@@ -357,6 +357,20 @@ class StoreTransaction:
     def has_children(self, key: str) -> bool:
         return self._fetch_one("has children", _HAS_CHILDREN, {"key": key}) is not None
 
+    def child_type_keys(self, key: str) -> set[str]:
+        """The type keys of the resources directly below `key`."""
+        rows = self._c.execute(select(resources.c.type_key).where(resources.c.parent_key == key).distinct()).all()
+        return {row[0] for row in rows}
+
+    def name_taken(self, type_key: str, name: str) -> bool:
+        """Whether any subscription has a resource of `type_key` named `name` (case-insensitive)."""
+        query = (
+            select(resources.c.seq)
+            .where(resources.c.type_key == type_key, resources.c.key.endswith("/" + name.lower(), autoescape=True))
+            .limit(1)
+        )
+        return self._c.execute(query).first() is not None
+
     def list_resources(
         self,
         *,

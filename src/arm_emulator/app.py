@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -22,6 +22,7 @@ from .arm.operation_routes import register_operation_status
 from .arm.operations import run_walker
 from .arm.registry import Registry
 from .arm.resource_id import PathCanonicalizer
+from .arm.resource_type import Provider
 from .arm.routes import ResourceRoutes
 from .arm.runtime import Runtime
 from .clock import Clock
@@ -35,13 +36,16 @@ from .settings import Settings
 from .store.repository import SqlStore
 
 
-def create_app(settings: Settings, *, clock: Clock | None = None) -> FrontDoorApp:
+def create_app(
+    settings: Settings, *, clock: Clock | None = None, providers: Sequence[Provider] = PROVIDERS
+) -> FrontDoorApp:
+    """The emulator's app; `providers` other than the served ones are for the engine's own tests."""
     clock = clock or Clock()
     directory = load_directory(
         settings.data_dir, tenant_id=settings.tenant_id, registrations_file=settings.registrations_file
     )
     tokens = TokenService(load_signing_key(settings.data_dir), clock, settings.token_lifetime_seconds)
-    registry = Registry(PROVIDERS)
+    registry = Registry(providers)
     runtime = Runtime(
         settings,
         SqlStore(settings.resolved_database_url),

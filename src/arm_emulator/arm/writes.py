@@ -15,6 +15,7 @@ from ..store.repository import ResourceRecord, StoreTransaction
 from . import errors
 from .bodies import blank, check_tags, validate
 from .conditions import new_etag
+from .embedding import sync_parent
 from .projection import carry_over, covers, hidden, project, sees_all
 from .resource_id import ResourceId, key_of
 from .resource_type import ApiVersionModels, Provider, ResourceContext, ResourceType
@@ -207,6 +208,8 @@ class ResourceWriter:
     ) -> ResourceRecord:
         """Create or replace a resource directly in its final state (seeds and state imports)."""
         models = self.models(api_version)
+        if self.rt.computed_from_parent is not None:
+            raise errors.method_not_allowed("PUT", rid.id)  # derived from the parent, never stored
         if not self.rt.name_rule.matches(rid.name):
             raise errors.invalid_resource_name(rid.name, self.rt.name_rule.explanation)
         existing = tx.get_resource(rid.key)
@@ -216,4 +219,5 @@ class ResourceWriter:
         body = self.provisioned(runtime, rid, api_version, body, existing)
         record = self.record(rid, body, existing, now)
         tx.put_resource(record)
+        sync_parent(tx, self.rt, rid.type_key, rid.parent_key, now)
         return record

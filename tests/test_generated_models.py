@@ -14,17 +14,14 @@ from pydantic import BaseModel
 
 PROVIDERS = REPO_ROOT / "src" / "arm_emulator" / "providers"
 
-# The classes the providers' declarations look up by name in every version module of their namespace.
+# The classes the providers' declarations look up by name in every version module of their namespace
+# (a resource type's own models need only be in the versions it is served at: see the test below).
 SHARED_CLASSES = {
     "healthcareapis": (
-        "WorkspaceRequest",
-        "WorkspaceResponse",
-        "ResourceTags",
-        "DicomServiceRequest",
-        "DicomServiceResponse",
-        "DicomServicePatchResourceRequest",
+        # The operation status and error bodies, and checkNameAvailability's request, at any version.
         "OperationResultsDescriptionResponse",
         "ErrorDetailsResponse",
+        "CheckNameAvailabilityParameters",
     ),
     "deviceupdate": (
         "AccountRequest",
@@ -77,6 +74,32 @@ def test_every_version_module_has_the_shared_class_names(module: Path) -> None:
     assert not missing, f"{module.name} lacks {missing}"
     for name in SHARED_CLASSES[namespace]:
         assert issubclass(getattr(loaded, name), BaseModel), name
+
+
+def _declared_classes() -> dict[Path, set[str]]:
+    """Each version module and the classes the declarations of the types served at that version look up."""
+    from arm_emulator.providers import PROVIDERS as DECLARATIONS
+
+    wanted: dict[Path, set[str]] = {}
+    for provider in DECLARATIONS:
+        for resource_type in provider.resource_types:
+            for models in resource_type.api_versions.values():
+                path = PROVIDERS_DIR_OF[models.module.rsplit(".", 2)[-2]] / f"{models.module.rsplit('.', 1)[1]}.py"
+                names = models.names
+                wanted.setdefault(path, set()).update(n for n in (names.request, names.response, names.patch) if n)
+    return wanted
+
+
+PROVIDERS_DIR_OF = {path.name: path for path in PROVIDERS.iterdir() if path.is_dir()}
+DECLARED = _declared_classes()
+
+
+@pytest.mark.parametrize("module", sorted(DECLARED), ids=lambda path: f"{path.parent.name}/{path.stem}")
+def test_every_served_version_module_has_its_types_classes(module: Path) -> None:
+    assert module.exists(), f"a declaration serves {module.stem} but no spec generates it"
+    loaded = _load(module, f"_generated_{module.parent.name}_{module.stem}")
+    missing = sorted(name for name in DECLARED[module] if not isinstance(getattr(loaded, name, None), type))
+    assert not missing, f"{module.name} lacks {missing}"
 
 
 def test_every_spec_names_its_version_and_swagger_file() -> None:

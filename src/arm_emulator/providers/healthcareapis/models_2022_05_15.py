@@ -134,6 +134,333 @@ class ErrorDetailsInternalResponse(BaseModel):
     target: Annotated[str | None, Field(description='The target of the particular error.')] = None
 
 
+class ServicesResourceIdentityRequest(BaseModel):
+    """
+    Setting indicating whether the service has a managed identity associated with it.
+    """
+
+    type: Annotated[
+        Literal['SystemAssigned', 'None'] | None,
+        Field(description='Type of identity being specified, currently SystemAssigned and None are allowed.'),
+    ] = None
+
+
+class ServicesResourceIdentityResponse(BaseModel):
+    """
+    Setting indicating whether the service has a managed identity associated with it.
+    """
+
+    principalId: Annotated[str | None, Field(description='The principal ID of the resource identity.')] = None
+    tenantId: Annotated[str | None, Field(description='The tenant ID of the resource.')] = None
+    type: Annotated[
+        Literal['SystemAssigned', 'None'] | None,
+        Field(description='Type of identity being specified, currently SystemAssigned and None are allowed.'),
+    ] = None
+
+
+class ServiceAccessPolicyEntry(BaseModel):
+    """
+    An access policy entry.
+    """
+
+    objectId: Annotated[
+        str,
+        Field(
+            description='An Azure AD object ID (User or Apps) that is allowed access to the FHIR service.',
+            pattern='^(([0-9A-Fa-f]{8}[-]?(?:[0-9A-Fa-f]{4}[-]?){3}[0-9A-Fa-f]{12}){1})+$',
+        ),
+    ]
+
+
+class ServiceCosmosDbConfigurationInfo(BaseModel):
+    """
+    The settings for the Cosmos DB database backing the service.
+    """
+
+    offerThroughput: Annotated[
+        int | None, Field(description='The provisioned throughput for the backing database.', ge=400)
+    ] = None
+    keyVaultKeyUri: Annotated[
+        str | None, Field(description='The URI of the customer-managed key for the backing database.')
+    ] = None
+
+
+class ServiceAuthenticationConfigurationInfo(BaseModel):
+    """
+    Authentication configuration information
+    """
+
+    authority: Annotated[str | None, Field(description='The authority url for the service')] = None
+    audience: Annotated[str | None, Field(description='The audience url for the service')] = None
+    smartProxyEnabled: Annotated[bool | None, Field(description='If the SMART on FHIR proxy is enabled')] = None
+
+
+class ServiceCorsConfigurationOriginEntry(RootModel[str]):
+    root: Annotated[
+        str,
+        Field(
+            description='An origin for CORS.',
+            pattern='^(?:(?:(?:[hH][tT][tT][pP](?:[sS]|))\\:\\/\\/(?:[a-zA-Z0-9-]+[.]?)+(?:\\:[0-9]{1,5})?|[*]))$',
+        ),
+    ]
+
+
+class ServiceExportConfigurationInfo(BaseModel):
+    """
+    Export operation configuration information
+    """
+
+    storageAccountName: Annotated[str | None, Field(description='The name of the default export storage account.')] = (
+        None
+    )
+
+
+class ServiceOciArtifactEntry(BaseModel):
+    """
+    An Open Container Initiative (OCI) artifact.
+    """
+
+    loginServer: Annotated[str | None, Field(description='The Azure Container Registry login server.')] = None
+    imageName: Annotated[str | None, Field(description='The artifact name.')] = None
+    digest: Annotated[str | None, Field(description='The artifact digest.')] = None
+
+
+class ServicesPropertiesUpdateParameters(BaseModel):
+    """
+    The properties for updating a service instance.
+    """
+
+    publicNetworkAccess: Annotated[
+        Literal['Enabled', 'Disabled'] | None,
+        Field(
+            description='Control permission for data plane traffic coming from public networks while private endpoint is enabled.'
+        ),
+    ] = None
+
+
+class CheckNameAvailabilityParameters(BaseModel):
+    """
+    Input values.
+    """
+
+    name: Annotated[str, Field(description='The name of the service instance to check.')]
+    type: Annotated[str, Field(description='The fully qualified resource type which includes provider namespace.')]
+
+
+class ServicesNameAvailabilityInfoRequest(BaseModel):
+    """
+    The properties indicating whether a given service name is available.
+    """
+
+    message: Annotated[str | None, Field(description='The detailed reason message.')] = None
+
+
+class ServicesNameAvailabilityInfoResponse(BaseModel):
+    """
+    The properties indicating whether a given service name is available.
+    """
+
+    nameAvailable: Annotated[
+        bool | None, Field(description='The value which indicates whether the provided name is available.')
+    ] = None
+    reason: Annotated[
+        Literal['Invalid', 'AlreadyExists'] | None, Field(description='The reason for unavailability.')
+    ] = None
+    message: Annotated[str | None, Field(description='The detailed reason message.')] = None
+
+
+class PrivateLinkResourcePropertiesRequest(BaseModel):
+    """
+    Properties of a private link resource.
+    """
+
+    requiredZoneNames: Annotated[
+        list[str] | None, Field(description='The private link resource Private link DNS zone name.')
+    ] = None
+
+
+class PrivateLinkResourcePropertiesResponse(BaseModel):
+    """
+    Properties of a private link resource.
+    """
+
+    groupId: Annotated[str | None, Field(description='The private link resource group id.')] = None
+    requiredMembers: Annotated[
+        list[str] | None, Field(description='The private link resource required member names.')
+    ] = None
+    requiredZoneNames: Annotated[
+        list[str] | None, Field(description='The private link resource Private link DNS zone name.')
+    ] = None
+
+
+class IotEventHubIngestionEndpointConfiguration(BaseModel):
+    """
+    Event Hub ingestion endpoint configuration
+    """
+
+    eventHubName: Annotated[str | None, Field(description='Event Hub name to connect to.')] = None
+    consumerGroup: Annotated[str | None, Field(description='Consumer group of the event hub to connected to.')] = None
+    fullyQualifiedEventHubNamespace: Annotated[
+        str | None, Field(description='Fully qualified namespace of the Event Hub to connect to.')
+    ] = None
+
+
+class IotMappingProperties(BaseModel):
+    """
+    The mapping content.
+    """
+
+    content: Annotated[dict[str, Any] | None, Field(description='The mapping.')] = None
+
+
+class IotFhirDestinationPropertiesRequest(BaseModel):
+    """
+    IoT Connector destination properties for an Azure FHIR service.
+    """
+
+    resourceIdentityResolutionType: Annotated[
+        Literal['Create', 'Lookup'],
+        Field(description='Determines how resource identity is resolved on the destination.'),
+    ]
+    fhirServiceResourceId: Annotated[
+        str, Field(description='Fully qualified resource id of the FHIR service to connect to.')
+    ]
+    fhirMapping: Annotated[IotMappingProperties, Field(description='FHIR Mappings')]
+
+
+class IotFhirDestinationPropertiesResponse(BaseModel):
+    """
+    IoT Connector destination properties for an Azure FHIR service.
+    """
+
+    provisioningState: Annotated[
+        Literal['Deleting', 'Succeeded', 'Creating', 'Accepted', 'Verifying', 'Updating', 'Failed', 'Canceled', 'Deprovisioned', 'Moving', 'Suspended', 'Warned', 'SystemMaintenance'] | None,
+        Field(description='The provisioning state.'),
+    ] = None
+    resourceIdentityResolutionType: Annotated[
+        Literal['Create', 'Lookup'],
+        Field(description='Determines how resource identity is resolved on the destination.'),
+    ]
+    fhirServiceResourceId: Annotated[
+        str, Field(description='Fully qualified resource id of the FHIR service to connect to.')
+    ]
+    fhirMapping: Annotated[IotMappingProperties, Field(description='FHIR Mappings')]
+
+
+class FhirServiceAccessPolicyEntry(BaseModel):
+    """
+    An access policy entry.
+    """
+
+    objectId: Annotated[
+        str,
+        Field(
+            description='An Azure AD object ID (User or Apps) that is allowed access to the FHIR service.',
+            pattern='^(([0-9A-Fa-f]{8}[-]?(?:[0-9A-Fa-f]{4}[-]?){3}[0-9A-Fa-f]{12}){1})+$',
+        ),
+    ]
+
+
+class FhirServiceAcrConfiguration(BaseModel):
+    """
+    Azure container registry configuration information
+    """
+
+    loginServers: Annotated[
+        list[str] | None, Field(description='The list of the Azure container registry login servers.')
+    ] = None
+    ociArtifacts: Annotated[
+        list[ServiceOciArtifactEntry] | None,
+        Field(description='The list of Open Container Initiative (OCI) artifacts.'),
+    ] = None
+
+
+class FhirServiceAuthenticationConfiguration(BaseModel):
+    """
+    Authentication configuration information
+    """
+
+    authority: Annotated[str | None, Field(description='The authority url for the service')] = None
+    audience: Annotated[str | None, Field(description='The audience url for the service')] = None
+    smartProxyEnabled: Annotated[bool | None, Field(description='If the SMART on FHIR proxy is enabled')] = None
+
+
+class FhirServiceCorsConfiguration(BaseModel):
+    """
+    The settings for the CORS configuration of the service instance.
+    """
+
+    origins: Annotated[
+        list[CorsConfigurationOriginEntry] | None, Field(description='The origins to be allowed via CORS.')
+    ] = None
+    headers: Annotated[list[str] | None, Field(description='The headers to be allowed via CORS.')] = None
+    methods: Annotated[list[str] | None, Field(description='The methods to be allowed via CORS.')] = None
+    maxAge: Annotated[int | None, Field(description='The max age to be allowed via CORS.', ge=0, le=99999)] = None
+    allowCredentials: Annotated[bool | None, Field(description='If credentials are allowed via CORS.')] = None
+
+
+class FhirServiceExportConfiguration(BaseModel):
+    """
+    Export operation configuration information
+    """
+
+    storageAccountName: Annotated[str | None, Field(description='The name of the default export storage account.')] = (
+        None
+    )
+
+
+class ListOperationsRequest(BaseModel):
+    """
+    Available operations of the service
+    """
+
+    nextLink: Annotated[
+        str | None,
+        Field(
+            description="URL client should use to fetch the next page (per server side paging).\r\nIt's null for now, added for future use."
+        ),
+    ] = None
+
+
+class OperationDisplayRequest(BaseModel):
+    """
+    The object that represents the operation.
+    """
+
+
+class OperationDisplayResponse(BaseModel):
+    """
+    The object that represents the operation.
+    """
+
+    provider: Annotated[str | None, Field(description='Service provider: Microsoft.HealthcareApis')] = None
+    resource: Annotated[str | None, Field(description='Resource Type: Services')] = None
+    operation: Annotated[str | None, Field(description='Name of the operation')] = None
+    description: Annotated[str | None, Field(description='Friendly description for the operation,')] = None
+
+
+class LogSpecification(BaseModel):
+    """
+    Specifications of the Log for Azure Monitoring
+    """
+
+    name: Annotated[str | None, Field(description='Name of the log')] = None
+    displayName: Annotated[str | None, Field(description='Localized friendly display name of the log')] = None
+    blobDuration: Annotated[str | None, Field(description='Blob duration of the log')] = None
+
+
+class MetricDimension(BaseModel):
+    """
+    Specifications of the Dimension of metrics
+    """
+
+    name: Annotated[str | None, Field(description='Name of the dimension')] = None
+    displayName: Annotated[str | None, Field(description='Localized friendly display name of the dimension')] = None
+    toBeExportedForShoebox: Annotated[
+        bool | None, Field(description='Whether this dimension should be included for the Shoebox export scenario')
+    ] = None
+
+
 class IdentityRequest(BaseModel):
     """
     Setting indicating whether the service has a managed identity associated with it.
@@ -305,6 +632,279 @@ class ErrorDetailsResponse(BaseModel):
     error: Annotated[ErrorDetailsInternalResponse | None, Field(description='Error details')] = None
 
 
+class ServiceCorsConfigurationInfo(BaseModel):
+    """
+    The settings for the CORS configuration of the service instance.
+    """
+
+    origins: Annotated[
+        list[ServiceCorsConfigurationOriginEntry] | None, Field(description='The origins to be allowed via CORS.')
+    ] = None
+    headers: Annotated[list[str] | None, Field(description='The headers to be allowed via CORS.')] = None
+    methods: Annotated[list[str] | None, Field(description='The methods to be allowed via CORS.')] = None
+    maxAge: Annotated[int | None, Field(description='The max age to be allowed via CORS.', ge=0, le=99999)] = None
+    allowCredentials: Annotated[bool | None, Field(description='If credentials are allowed via CORS.')] = None
+
+
+class ServiceAcrConfigurationInfo(BaseModel):
+    """
+    Azure container registry configuration information
+    """
+
+    loginServers: Annotated[list[str] | None, Field(description='The list of the ACR login servers.')] = None
+    ociArtifacts: Annotated[
+        list[ServiceOciArtifactEntry] | None,
+        Field(description='The list of Open Container Initiative (OCI) artifacts.'),
+    ] = None
+
+
+class ServicesPatchDescription(BaseModel):
+    """
+    The description of the service.
+    """
+
+    tags: Annotated[dict[str, str] | None, Field(description='Instance tags')] = None
+    properties: Annotated[
+        ServicesPropertiesUpdateParameters | None, Field(description='The properties for updating a service instance.')
+    ] = None
+
+
+class PrivateLinkResourceDescriptionRequest(BaseModel):
+    """
+    The Private Endpoint Connection resource.
+    """
+
+    properties: Annotated[PrivateLinkResourcePropertiesRequest | None, Field(description='Resource properties.')] = None
+
+
+class PrivateLinkResourceDescriptionResponse(BaseModel):
+    """
+    The Private Endpoint Connection resource.
+    """
+
+    id: Annotated[
+        str | None,
+        Field(
+            description='Fully qualified resource ID for the resource. Ex - /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/{resourceProviderNamespace}/{resourceType}/{resourceName}'
+        ),
+    ] = None
+    name: Annotated[str | None, Field(description='The name of the resource')] = None
+    type: Annotated[
+        str | None,
+        Field(
+            description='The type of the resource. E.g. "Microsoft.Compute/virtualMachines" or "Microsoft.Storage/storageAccounts"'
+        ),
+    ] = None
+    properties: Annotated[PrivateLinkResourcePropertiesResponse | None, Field(description='Resource properties.')] = (
+        None
+    )
+    systemData: Annotated[
+        SystemData | None, Field(description='Metadata pertaining to creation and last modification of the resource.')
+    ] = None
+
+
+class PrivateLinkResourceListResultDescriptionRequest(BaseModel):
+    """
+    A list of private link resources
+    """
+
+    value: Annotated[
+        list[PrivateLinkResourceDescriptionRequest] | None, Field(description='Array of private link resources')
+    ] = None
+
+
+class PrivateLinkResourceListResultDescriptionResponse(BaseModel):
+    """
+    A list of private link resources
+    """
+
+    value: Annotated[
+        list[PrivateLinkResourceDescriptionResponse] | None, Field(description='Array of private link resources')
+    ] = None
+
+
+class IotConnectorPropertiesRequest(BaseModel):
+    """
+    IoT Connector properties.
+    """
+
+    ingestionEndpointConfiguration: Annotated[
+        IotEventHubIngestionEndpointConfiguration | None, Field(description='Source configuration.')
+    ] = None
+    deviceMapping: Annotated[IotMappingProperties | None, Field(description='Device Mappings.')] = None
+
+
+class IotConnectorPropertiesResponse(BaseModel):
+    """
+    IoT Connector properties.
+    """
+
+    provisioningState: Annotated[
+        Literal['Deleting', 'Succeeded', 'Creating', 'Accepted', 'Verifying', 'Updating', 'Failed', 'Canceled', 'Deprovisioned', 'Moving', 'Suspended', 'Warned', 'SystemMaintenance'] | None,
+        Field(description='The provisioning state.'),
+    ] = None
+    ingestionEndpointConfiguration: Annotated[
+        IotEventHubIngestionEndpointConfiguration | None, Field(description='Source configuration.')
+    ] = None
+    deviceMapping: Annotated[IotMappingProperties | None, Field(description='Device Mappings.')] = None
+
+
+class IotConnectorPatchResourceRequest(BaseModel):
+    """
+    Iot Connector patch properties
+    """
+
+    tags: Annotated[dict[str, str] | None, Field(description='Resource tags.')] = None
+    identity: Annotated[
+        IdentityRequest | None,
+        Field(description='Setting indicating whether the service has a managed identity associated with it.'),
+    ] = None
+
+
+class IotConnectorPatchResourceResponse(BaseModel):
+    """
+    Iot Connector patch properties
+    """
+
+    tags: Annotated[dict[str, str] | None, Field(description='Resource tags.')] = None
+    identity: Annotated[
+        IdentityResponse | None,
+        Field(description='Setting indicating whether the service has a managed identity associated with it.'),
+    ] = None
+
+
+class IotFhirDestinationRequest(BaseModel):
+    """
+    IoT Connector FHIR destination definition.
+    """
+
+    etag: Annotated[
+        str | None,
+        Field(description='An etag associated with the resource, used for optimistic concurrency when editing it.'),
+    ] = None
+    location: Annotated[str | None, Field(description='The resource location.')] = None
+    properties: Annotated[IotFhirDestinationPropertiesRequest, Field(description='IoT FHIR Destination settings.')]
+
+
+class IotFhirDestinationResponse(BaseModel):
+    """
+    IoT Connector FHIR destination definition.
+    """
+
+    id: Annotated[str | None, Field(description='The resource identifier.')] = None
+    name: Annotated[
+        str | None, Field(description='The resource name.', pattern='^[a-z0-9][a-z0-9-]{1,21}[a-z0-9]$')
+    ] = None
+    type: Annotated[str | None, Field(description='The resource type.')] = None
+    etag: Annotated[
+        str | None,
+        Field(description='An etag associated with the resource, used for optimistic concurrency when editing it.'),
+    ] = None
+    location: Annotated[str | None, Field(description='The resource location.')] = None
+    properties: Annotated[IotFhirDestinationPropertiesResponse, Field(description='IoT FHIR Destination settings.')]
+    systemData: Annotated[
+        SystemData | None, Field(description='Metadata pertaining to creation and last modification of the resource.')
+    ] = None
+
+
+class IotFhirDestinationCollectionRequest(BaseModel):
+    """
+    A collection of IoT Connector FHIR destinations.
+    """
+
+    nextLink: Annotated[
+        str | None, Field(description='The link used to get the next page of IoT FHIR destinations.')
+    ] = None
+    value: Annotated[
+        list[IotFhirDestinationRequest] | None, Field(description='The list of IoT Connector FHIR destinations.')
+    ] = None
+
+
+class IotFhirDestinationCollectionResponse(BaseModel):
+    """
+    A collection of IoT Connector FHIR destinations.
+    """
+
+    nextLink: Annotated[
+        str | None, Field(description='The link used to get the next page of IoT FHIR destinations.')
+    ] = None
+    value: Annotated[
+        list[IotFhirDestinationResponse] | None, Field(description='The list of IoT Connector FHIR destinations.')
+    ] = None
+
+
+class ResourceVersionPolicyConfiguration(BaseModel):
+    """
+    The settings for history tracking for FHIR resources.
+    """
+
+    default: Annotated[
+        Literal['no-version', 'versioned', 'versioned-update'] | None,
+        Field(description='The default value for tracking history across all resources.'),
+    ] = None
+    resourceTypeOverrides: Annotated[
+        dict[str, Literal['no-version', 'versioned', 'versioned-update']] | None,
+        Field(description='A list of FHIR Resources and their version policy overrides.'),
+    ] = None
+
+
+class FhirServicePatchResourceRequest(BaseModel):
+    """
+    FhirService patch properties
+    """
+
+    tags: Annotated[dict[str, str] | None, Field(description='Resource tags.')] = None
+    identity: Annotated[
+        IdentityRequest | None,
+        Field(description='Setting indicating whether the service has a managed identity associated with it.'),
+    ] = None
+
+
+class FhirServicePatchResourceResponse(BaseModel):
+    """
+    FhirService patch properties
+    """
+
+    tags: Annotated[dict[str, str] | None, Field(description='Resource tags.')] = None
+    identity: Annotated[
+        IdentityResponse | None,
+        Field(description='Setting indicating whether the service has a managed identity associated with it.'),
+    ] = None
+
+
+class MetricSpecification(BaseModel):
+    """
+    Specifications of the Metrics for Azure Monitoring
+    """
+
+    name: Annotated[str | None, Field(description='Name of the metric')] = None
+    displayName: Annotated[str | None, Field(description='Localized friendly display name of the metric')] = None
+    displayDescription: Annotated[str | None, Field(description='Localized friendly description of the metric')] = None
+    unit: Annotated[str | None, Field(description='Unit that makes sense for the metric')] = None
+    category: Annotated[
+        str | None,
+        Field(
+            description='Name of the metric category that the metric belongs to. A metric can only belong to a single category.'
+        ),
+    ] = None
+    aggregationType: Annotated[
+        str | None,
+        Field(
+            description='Only provide one value for this field. Valid values: Average, Minimum, Maximum, Total, Count.'
+        ),
+    ] = None
+    supportedAggregationTypes: Annotated[list[str] | None, Field(description='Supported aggregation types')] = None
+    supportedTimeGrainTypes: Annotated[list[str] | None, Field(description='Supported time grain types')] = None
+    fillGapWithZero: Annotated[
+        bool | None,
+        Field(
+            description='Optional. If set to true, then zero will be returned for time duration where no metric is emitted/published.'
+        ),
+    ] = None
+    dimensions: Annotated[list[MetricDimension] | None, Field(description='Dimensions of the metric')] = None
+    sourceMdmNamespace: Annotated[str | None, Field(description='Name of the MDM namespace. Optional.')] = None
+
+
 class PrivateEndpointConnectionPropertiesRequest(BaseModel):
     """
     Properties of the PrivateEndpointConnectProperties.
@@ -353,6 +953,168 @@ class DicomServicePropertiesRequest(BaseModel):
     corsConfiguration: Annotated[CorsConfiguration | None, Field(description='Dicom Service Cors configuration.')] = (
         None
     )
+
+
+class PrivateEndpointConnectionDescriptionRequest(BaseModel):
+    """
+    The Private Endpoint Connection resource.
+    """
+
+    properties: Annotated[
+        PrivateEndpointConnectionPropertiesRequest | None, Field(description='Resource properties.')
+    ] = None
+
+
+class PrivateEndpointConnectionDescriptionResponse(BaseModel):
+    """
+    The Private Endpoint Connection resource.
+    """
+
+    id: Annotated[
+        str | None,
+        Field(
+            description='Fully qualified resource ID for the resource. Ex - /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/{resourceProviderNamespace}/{resourceType}/{resourceName}'
+        ),
+    ] = None
+    name: Annotated[str | None, Field(description='The name of the resource')] = None
+    type: Annotated[
+        str | None,
+        Field(
+            description='The type of the resource. E.g. "Microsoft.Compute/virtualMachines" or "Microsoft.Storage/storageAccounts"'
+        ),
+    ] = None
+    properties: Annotated[
+        PrivateEndpointConnectionPropertiesResponse | None, Field(description='Resource properties.')
+    ] = None
+    systemData: Annotated[
+        SystemData | None, Field(description='Metadata pertaining to creation and last modification of the resource.')
+    ] = None
+
+
+class PrivateEndpointConnectionListResultDescriptionRequest(BaseModel):
+    """
+    List of private endpoint connection associated with the specified storage account
+    """
+
+    value: Annotated[
+        list[PrivateEndpointConnectionDescriptionRequest] | None,
+        Field(description='Array of private endpoint connections'),
+    ] = None
+
+
+class PrivateEndpointConnectionListResultDescriptionResponse(BaseModel):
+    """
+    List of private endpoint connection associated with the specified storage account
+    """
+
+    value: Annotated[
+        list[PrivateEndpointConnectionDescriptionResponse] | None,
+        Field(description='Array of private endpoint connections'),
+    ] = None
+
+
+class IotConnectorRequest(BaseModel):
+    """
+    IoT Connector definition.
+    """
+
+    etag: Annotated[
+        str | None,
+        Field(description='An etag associated with the resource, used for optimistic concurrency when editing it.'),
+    ] = None
+    location: Annotated[str | None, Field(description='The resource location.')] = None
+    tags: Annotated[dict[str, str] | None, Field(description='Resource tags.')] = None
+    identity: Annotated[
+        IdentityRequest | None,
+        Field(description='Setting indicating whether the service has a managed identity associated with it.'),
+    ] = None
+    properties: Annotated[IotConnectorPropertiesRequest | None, Field(description='IoT Connector configuration.')] = (
+        None
+    )
+
+
+class IotConnectorResponse(BaseModel):
+    """
+    IoT Connector definition.
+    """
+
+    id: Annotated[str | None, Field(description='The resource identifier.')] = None
+    name: Annotated[
+        str | None, Field(description='The resource name.', pattern='^[a-z0-9][a-z0-9-]{1,21}[a-z0-9]$')
+    ] = None
+    type: Annotated[str | None, Field(description='The resource type.')] = None
+    etag: Annotated[
+        str | None,
+        Field(description='An etag associated with the resource, used for optimistic concurrency when editing it.'),
+    ] = None
+    location: Annotated[str | None, Field(description='The resource location.')] = None
+    tags: Annotated[dict[str, str] | None, Field(description='Resource tags.')] = None
+    identity: Annotated[
+        IdentityResponse | None,
+        Field(description='Setting indicating whether the service has a managed identity associated with it.'),
+    ] = None
+    properties: Annotated[IotConnectorPropertiesResponse | None, Field(description='IoT Connector configuration.')] = (
+        None
+    )
+    systemData: Annotated[
+        SystemData | None, Field(description='Metadata pertaining to creation and last modification of the resource.')
+    ] = None
+
+
+class IotConnectorCollectionRequest(BaseModel):
+    """
+    A collection of IoT Connectors.
+    """
+
+    nextLink: Annotated[str | None, Field(description='The link used to get the next page of IoT Connectors.')] = None
+    value: Annotated[list[IotConnectorRequest] | None, Field(description='The list of IoT Connectors.')] = None
+
+
+class IotConnectorCollectionResponse(BaseModel):
+    """
+    A collection of IoT Connectors.
+    """
+
+    nextLink: Annotated[str | None, Field(description='The link used to get the next page of IoT Connectors.')] = None
+    value: Annotated[list[IotConnectorResponse] | None, Field(description='The list of IoT Connectors.')] = None
+
+
+class FhirServicePropertiesRequest(BaseModel):
+    """
+    Fhir Service properties.
+    """
+
+    accessPolicies: Annotated[
+        list[FhirServiceAccessPolicyEntry] | None, Field(description='Fhir Service access policies.')
+    ] = None
+    acrConfiguration: Annotated[
+        FhirServiceAcrConfiguration | None, Field(description='Fhir Service Azure container registry configuration.')
+    ] = None
+    authenticationConfiguration: Annotated[
+        FhirServiceAuthenticationConfiguration | None, Field(description='Fhir Service authentication configuration.')
+    ] = None
+    corsConfiguration: Annotated[
+        FhirServiceCorsConfiguration | None, Field(description='Fhir Service Cors configuration.')
+    ] = None
+    exportConfiguration: Annotated[
+        FhirServiceExportConfiguration | None, Field(description='Fhir Service export configuration.')
+    ] = None
+    resourceVersionPolicyConfiguration: Annotated[
+        ResourceVersionPolicyConfiguration | None, Field(description='Determines tracking of history for resources.')
+    ] = None
+
+
+class ServiceSpecification(BaseModel):
+    """
+    Service specification payload
+    """
+
+    logSpecifications: Annotated[
+        list[LogSpecification] | None, Field(description='Specifications of the Log for Azure Monitoring')
+    ] = None
+    metricSpecifications: Annotated[
+        list[MetricSpecification] | None, Field(description='Specifications of the Metrics for Azure Monitoring')
+    ] = None
 
 
 class PrivateEndpointConnectionRequest(BaseModel):
@@ -467,6 +1229,174 @@ class DicomServiceCollectionRequest(BaseModel):
     value: Annotated[list[DicomServiceRequest] | None, Field(description='The list of Dicom Services.')] = None
 
 
+class ServicesPropertiesRequest(BaseModel):
+    """
+    The properties of a service instance.
+    """
+
+    accessPolicies: Annotated[
+        list[ServiceAccessPolicyEntry] | None, Field(description='The access policies of the service instance.')
+    ] = None
+    cosmosDbConfiguration: Annotated[
+        ServiceCosmosDbConfigurationInfo | None,
+        Field(description='The settings for the Cosmos DB database backing the service.'),
+    ] = None
+    authenticationConfiguration: Annotated[
+        ServiceAuthenticationConfigurationInfo | None,
+        Field(description='The authentication configuration for the service instance.'),
+    ] = None
+    corsConfiguration: Annotated[
+        ServiceCorsConfigurationInfo | None,
+        Field(description='The settings for the CORS configuration of the service instance.'),
+    ] = None
+    exportConfiguration: Annotated[
+        ServiceExportConfigurationInfo | None,
+        Field(description='The settings for the export operation of the service instance.'),
+    ] = None
+    privateEndpointConnections: Annotated[
+        list[PrivateEndpointConnectionRequest] | None,
+        Field(description='The list of private endpoint connections that are set up for this resource.'),
+    ] = None
+    publicNetworkAccess: Annotated[
+        Literal['Enabled', 'Disabled'] | None,
+        Field(
+            description='Control permission for data plane traffic coming from public networks while private endpoint is enabled.'
+        ),
+    ] = None
+    acrConfiguration: Annotated[
+        ServiceAcrConfigurationInfo | None,
+        Field(
+            description='The azure container registry settings used for convert data operation of the service instance.'
+        ),
+    ] = None
+
+
+class ServicesPropertiesResponse(BaseModel):
+    """
+    The properties of a service instance.
+    """
+
+    provisioningState: Annotated[
+        Literal['Deleting', 'Succeeded', 'Creating', 'Accepted', 'Verifying', 'Updating', 'Failed', 'Canceled', 'Deprovisioned', 'Moving', 'Suspended', 'Warned', 'SystemMaintenance'] | None,
+        Field(description='The provisioning state.'),
+    ] = None
+    accessPolicies: Annotated[
+        list[ServiceAccessPolicyEntry] | None, Field(description='The access policies of the service instance.')
+    ] = None
+    cosmosDbConfiguration: Annotated[
+        ServiceCosmosDbConfigurationInfo | None,
+        Field(description='The settings for the Cosmos DB database backing the service.'),
+    ] = None
+    authenticationConfiguration: Annotated[
+        ServiceAuthenticationConfigurationInfo | None,
+        Field(description='The authentication configuration for the service instance.'),
+    ] = None
+    corsConfiguration: Annotated[
+        ServiceCorsConfigurationInfo | None,
+        Field(description='The settings for the CORS configuration of the service instance.'),
+    ] = None
+    exportConfiguration: Annotated[
+        ServiceExportConfigurationInfo | None,
+        Field(description='The settings for the export operation of the service instance.'),
+    ] = None
+    privateEndpointConnections: Annotated[
+        list[PrivateEndpointConnectionResponse] | None,
+        Field(description='The list of private endpoint connections that are set up for this resource.'),
+    ] = None
+    publicNetworkAccess: Annotated[
+        Literal['Enabled', 'Disabled'] | None,
+        Field(
+            description='Control permission for data plane traffic coming from public networks while private endpoint is enabled.'
+        ),
+    ] = None
+    acrConfiguration: Annotated[
+        ServiceAcrConfigurationInfo | None,
+        Field(
+            description='The azure container registry settings used for convert data operation of the service instance.'
+        ),
+    ] = None
+
+
+class FhirServiceRequest(BaseModel):
+    """
+    The description of Fhir Service
+    """
+
+    etag: Annotated[
+        str | None,
+        Field(description='An etag associated with the resource, used for optimistic concurrency when editing it.'),
+    ] = None
+    location: Annotated[str | None, Field(description='The resource location.')] = None
+    tags: Annotated[dict[str, str] | None, Field(description='Resource tags.')] = None
+    identity: Annotated[
+        IdentityRequest | None,
+        Field(description='Setting indicating whether the service has a managed identity associated with it.'),
+    ] = None
+    kind: Annotated[Literal['fhir-Stu3', 'fhir-R4'] | None, Field(description='The kind of the service.')] = None
+    properties: Annotated[FhirServicePropertiesRequest | None, Field(description='Fhir Service configuration.')] = None
+
+
+class FhirServicePropertiesResponse(BaseModel):
+    """
+    Fhir Service properties.
+    """
+
+    provisioningState: Annotated[
+        Literal['Deleting', 'Succeeded', 'Creating', 'Accepted', 'Verifying', 'Updating', 'Failed', 'Canceled', 'Deprovisioned', 'Moving', 'Suspended', 'Warned', 'SystemMaintenance'] | None,
+        Field(description='The provisioning state.'),
+    ] = None
+    accessPolicies: Annotated[
+        list[FhirServiceAccessPolicyEntry] | None, Field(description='Fhir Service access policies.')
+    ] = None
+    acrConfiguration: Annotated[
+        FhirServiceAcrConfiguration | None, Field(description='Fhir Service Azure container registry configuration.')
+    ] = None
+    authenticationConfiguration: Annotated[
+        FhirServiceAuthenticationConfiguration | None, Field(description='Fhir Service authentication configuration.')
+    ] = None
+    corsConfiguration: Annotated[
+        FhirServiceCorsConfiguration | None, Field(description='Fhir Service Cors configuration.')
+    ] = None
+    exportConfiguration: Annotated[
+        FhirServiceExportConfiguration | None, Field(description='Fhir Service export configuration.')
+    ] = None
+    privateEndpointConnections: Annotated[
+        list[PrivateEndpointConnectionResponse] | None,
+        Field(description='The list of private endpoint connections that are set up for this resource.'),
+    ] = None
+    publicNetworkAccess: Annotated[
+        Literal['Enabled', 'Disabled'] | None,
+        Field(
+            description='Control permission for data plane traffic coming from public networks while private endpoint is enabled.'
+        ),
+    ] = None
+    eventState: Annotated[
+        Literal['Disabled', 'Enabled', 'Updating'] | None, Field(description='Fhir Service event support status.')
+    ] = None
+    resourceVersionPolicyConfiguration: Annotated[
+        ResourceVersionPolicyConfiguration | None, Field(description='Determines tracking of history for resources.')
+    ] = None
+
+
+class FhirServiceCollectionRequest(BaseModel):
+    """
+    A collection of Fhir services.
+    """
+
+    nextLink: Annotated[str | None, Field(description='The link used to get the next page of Fhir Services.')] = None
+    value: Annotated[list[FhirServiceRequest] | None, Field(description='The list of Fhir Services.')] = None
+
+
+class OperationProperties(BaseModel):
+    """
+    Extra Operation properties
+    """
+
+    serviceSpecification: Annotated[
+        ServiceSpecification | None, Field(description='Service specifications of the operation')
+    ] = None
+
+
 class WorkspaceResponse(BaseModel):
     """
     Workspace resource.
@@ -535,3 +1465,163 @@ class DicomServiceCollectionResponse(BaseModel):
 
     nextLink: Annotated[str | None, Field(description='The link used to get the next page of Dicom Services.')] = None
     value: Annotated[list[DicomServiceResponse] | None, Field(description='The list of Dicom Services.')] = None
+
+
+class ServicesDescriptionRequest(BaseModel):
+    """
+    The description of the service.
+    """
+
+    etag: Annotated[
+        str | None,
+        Field(description='An etag associated with the resource, used for optimistic concurrency when editing it.'),
+    ] = None
+    kind: Annotated[Literal['fhir', 'fhir-Stu3', 'fhir-R4'], Field(description='The kind of the service.')]
+    location: Annotated[str, Field(description='The resource location.')]
+    tags: Annotated[dict[str, str] | None, Field(description='The resource tags.')] = None
+    identity: Annotated[
+        ServicesResourceIdentityRequest | None,
+        Field(description='Setting indicating whether the service has a managed identity associated with it.'),
+    ] = None
+    properties: Annotated[
+        ServicesPropertiesRequest | None, Field(description='The common properties of a service.')
+    ] = None
+
+
+class ServicesDescriptionResponse(BaseModel):
+    """
+    The description of the service.
+    """
+
+    id: Annotated[str | None, Field(description='The resource identifier.')] = None
+    name: Annotated[
+        str | None, Field(description='The resource name.', pattern='^[a-z0-9][a-z0-9-]{1,21}[a-z0-9]$')
+    ] = None
+    type: Annotated[str | None, Field(description='The resource type.')] = None
+    etag: Annotated[
+        str | None,
+        Field(description='An etag associated with the resource, used for optimistic concurrency when editing it.'),
+    ] = None
+    kind: Annotated[Literal['fhir', 'fhir-Stu3', 'fhir-R4'], Field(description='The kind of the service.')]
+    location: Annotated[str, Field(description='The resource location.')]
+    tags: Annotated[dict[str, str] | None, Field(description='The resource tags.')] = None
+    identity: Annotated[
+        ServicesResourceIdentityResponse | None,
+        Field(description='Setting indicating whether the service has a managed identity associated with it.'),
+    ] = None
+    properties: Annotated[
+        ServicesPropertiesResponse | None, Field(description='The common properties of a service.')
+    ] = None
+    systemData: Annotated[
+        SystemData | None, Field(description='Metadata pertaining to creation and last modification of the resource.')
+    ] = None
+
+
+class ServicesDescriptionListResultRequest(BaseModel):
+    """
+    A list of service description objects with a next link.
+    """
+
+    nextLink: Annotated[
+        str | None, Field(description='The link used to get the next page of service description objects.')
+    ] = None
+    value: Annotated[
+        list[ServicesDescriptionRequest] | None, Field(description='A list of service description objects.')
+    ] = None
+
+
+class ServicesDescriptionListResultResponse(BaseModel):
+    """
+    A list of service description objects with a next link.
+    """
+
+    nextLink: Annotated[
+        str | None, Field(description='The link used to get the next page of service description objects.')
+    ] = None
+    value: Annotated[
+        list[ServicesDescriptionResponse] | None, Field(description='A list of service description objects.')
+    ] = None
+
+
+class FhirServiceResponse(BaseModel):
+    """
+    The description of Fhir Service
+    """
+
+    id: Annotated[str | None, Field(description='The resource identifier.')] = None
+    name: Annotated[
+        str | None, Field(description='The resource name.', pattern='^[a-z0-9][a-z0-9-]{1,21}[a-z0-9]$')
+    ] = None
+    type: Annotated[str | None, Field(description='The resource type.')] = None
+    etag: Annotated[
+        str | None,
+        Field(description='An etag associated with the resource, used for optimistic concurrency when editing it.'),
+    ] = None
+    location: Annotated[str | None, Field(description='The resource location.')] = None
+    tags: Annotated[dict[str, str] | None, Field(description='Resource tags.')] = None
+    identity: Annotated[
+        IdentityResponse | None,
+        Field(description='Setting indicating whether the service has a managed identity associated with it.'),
+    ] = None
+    kind: Annotated[Literal['fhir-Stu3', 'fhir-R4'] | None, Field(description='The kind of the service.')] = None
+    properties: Annotated[FhirServicePropertiesResponse | None, Field(description='Fhir Service configuration.')] = None
+    systemData: Annotated[
+        SystemData | None, Field(description='Metadata pertaining to creation and last modification of the resource.')
+    ] = None
+
+
+class FhirServiceCollectionResponse(BaseModel):
+    """
+    A collection of Fhir services.
+    """
+
+    nextLink: Annotated[str | None, Field(description='The link used to get the next page of Fhir Services.')] = None
+    value: Annotated[list[FhirServiceResponse] | None, Field(description='The list of Fhir Services.')] = None
+
+
+class OperationDetailRequest(BaseModel):
+    """
+    Service REST API operation.
+    """
+
+    display: Annotated[OperationDisplayRequest | None, Field(description='Display of the operation')] = None
+    properties: Annotated[OperationProperties | None, Field(description='Properties of the operation')] = None
+
+
+class OperationDetailResponse(BaseModel):
+    """
+    Service REST API operation.
+    """
+
+    name: Annotated[str | None, Field(description='Name of the operation')] = None
+    isDataAction: Annotated[
+        bool | None,
+        Field(
+            description='Whether the operation applies to data-plane. This is "true" for data-plane operations and "false" for ARM/control-plane operations.'
+        ),
+    ] = None
+    display: Annotated[OperationDisplayResponse | None, Field(description='Display of the operation')] = None
+    origin: Annotated[str | None, Field(description="Default value is 'user,system'.")] = None
+    actionType: Annotated[
+        Literal['Internal'] | None,
+        Field(
+            description='Enum. Indicates the action type. "Internal" refers to actions that are for internal only APIs.'
+        ),
+    ] = None
+    properties: Annotated[OperationProperties | None, Field(description='Properties of the operation')] = None
+
+
+class ListOperationsResponse(BaseModel):
+    """
+    Available operations of the service
+    """
+
+    value: Annotated[
+        list[OperationDetailResponse] | None, Field(description='Collection of available operation details')
+    ] = None
+    nextLink: Annotated[
+        str | None,
+        Field(
+            description="URL client should use to fetch the next page (per server side paging).\r\nIt's null for now, added for future use."
+        ),
+    ] = None

@@ -1,4 +1,5 @@
-"""Microsoft.HealthcareApis/workspaces: PUT completes synchronously, DELETE is a short LRO."""
+"""Microsoft.HealthcareApis/workspaces: PUT completes synchronously, DELETE is a short LRO; a workspace lists its
+private endpoint connections (private_endpoint_connections.py)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from ...arm.resource_type import (
     ResourceType,
     versioned,
 )
+from .private_endpoint_connections import keep_listed_connections
 from .versions import PACKAGE, WORKSPACE_API_VERSIONS
 
 # The 2022-06-01 spec's pattern for the read-only `name` (so 3 to 23 characters, not the 24 the path allows).
@@ -23,9 +25,9 @@ HEALTHCARE_NAME = NameRule(
 )
 
 
-def _workspace_defaults(_: ResourceContext, body: Body) -> Body:
+def _workspace_defaults(ctx: ResourceContext, body: Body) -> Body:
     properties = body.setdefault("properties", {})
-    properties.setdefault("privateEndpointConnections", [])
+    keep_listed_connections(ctx, properties)
     properties.setdefault("publicNetworkAccess", "Enabled")  # read-only up to 2022-06-01: always Enabled there
     return body
 

@@ -59,6 +59,195 @@ class PrivateEndpointResponse(BaseModel):
     id: Annotated[str | None, Field(description='The ARM identifier for Private Endpoint')] = None
 
 
+class DiagnosticStorageProperties(BaseModel):
+    """
+    Customer-initiated diagnostic log collection storage properties
+    """
+
+    authenticationType: Annotated[Literal['KeyBased'], Field(description='Authentication Type')]
+    connectionString: Annotated[str | None, Field(description='ConnectionString of the diagnostic storage account')] = (
+        None
+    )
+    resourceId: Annotated[str, Field(description='ResourceId of the diagnostic storage account')]
+
+
+class IotHubSettings(BaseModel):
+    """
+    Device Update account integration with IoT Hub settings.
+    """
+
+    resourceId: Annotated[str, Field(description='IoTHub resource ID', max_length=244, min_length=108)]
+
+
+class GroupInformationPropertiesRequest(BaseModel):
+    """
+    The properties for a group information object
+    """
+
+    requiredZoneNames: Annotated[
+        list[str] | None, Field(description='The private link resource Private link DNS zone name.')
+    ] = None
+
+
+class GroupInformationPropertiesResponse(BaseModel):
+    """
+    The properties for a group information object
+    """
+
+    groupId: Annotated[str | None, Field(description='The private link resource group id.')] = None
+    requiredMembers: Annotated[
+        list[str] | None, Field(description='The private link resource required member names.')
+    ] = None
+    requiredZoneNames: Annotated[
+        list[str] | None, Field(description='The private link resource Private link DNS zone name.')
+    ] = None
+    provisioningState: Annotated[
+        Literal['Succeeded', 'Failed', 'Canceled'] | None,
+        Field(description='The provisioning state of private link group ID.'),
+    ] = None
+
+
+class PrivateEndpointConnectionProxyPropertyBagRequest(BaseModel):
+    """
+    Private endpoint connection proxy object property bag.
+    """
+
+
+class PrivateEndpointUpdate(BaseModel):
+    """
+    Private endpoint update details.
+    """
+
+    id: Annotated[str | None, Field(description='Remote endpoint resource ID.')] = None
+    location: Annotated[str | None, Field(description='ARM location of the remote private endpoint.')] = None
+    immutableSubscriptionId: Annotated[
+        str | None, Field(description='Original subscription ID needed by Microsoft.Network.')
+    ] = None
+    immutableResourceId: Annotated[
+        str | None, Field(description='Original resource ID needed by Microsoft.Network.')
+    ] = None
+    vnetTrafficTag: Annotated[str | None, Field(description='Virtual network traffic tag.')] = None
+
+
+class PrivateLinkServiceConnection(BaseModel):
+    """
+    Private link service connection details.
+    """
+
+    name: Annotated[str | None, Field(description='Private link service connection name.')] = None
+    groupIds: Annotated[list[str] | None, Field(description='List of group IDs.')] = None
+    requestMessage: Annotated[str | None, Field(description='Request message.')] = None
+
+
+class RemotePrivateEndpointConnectionRequest(BaseModel):
+    """
+    Remote private endpoint connection details.
+    """
+
+
+class RemotePrivateEndpointConnectionResponse(BaseModel):
+    """
+    Remote private endpoint connection details.
+    """
+
+    id: Annotated[str | None, Field(description='Remote private endpoint connection ID.')] = None
+
+
+class GroupConnectivityInformationRequest(BaseModel):
+    """
+    Group connectivity details.
+    """
+
+    customerVisibleFqdns: Annotated[list[str] | None, Field(description='List of customer visible FQDNs.')] = None
+    redirectMapId: Annotated[str | None, Field(description='Redirect map ID.')] = None
+    privateLinkServiceArmRegion: Annotated[str | None, Field(description='PrivateLinkService ARM region.')] = None
+
+
+class GroupConnectivityInformationResponse(BaseModel):
+    """
+    Group connectivity details.
+    """
+
+    groupId: Annotated[str | None, Field(description='Group ID.')] = None
+    memberName: Annotated[str | None, Field(description='Member name.')] = None
+    customerVisibleFqdns: Annotated[list[str] | None, Field(description='List of customer visible FQDNs.')] = None
+    internalFqdn: Annotated[str | None, Field(description='Internal FQDN.')] = None
+    redirectMapId: Annotated[str | None, Field(description='Redirect map ID.')] = None
+    privateLinkServiceArmRegion: Annotated[str | None, Field(description='PrivateLinkService ARM region.')] = None
+
+
+class ConnectionDetailsRequest(BaseModel):
+    """
+    Private endpoint connection proxy object properties.
+    """
+
+
+class ConnectionDetailsResponse(BaseModel):
+    """
+    Private endpoint connection proxy object properties.
+    """
+
+    id: Annotated[str | None, Field(description='Connection details ID.')] = None
+    privateIpAddress: Annotated[str | None, Field(description='Private IP address.')] = None
+    linkIdentifier: Annotated[str | None, Field(description='Link ID.')] = None
+    groupId: Annotated[str | None, Field(description='Group ID.')] = None
+    memberName: Annotated[str | None, Field(description='Member name.')] = None
+
+
+class CheckNameAvailabilityRequest(BaseModel):
+    """
+    The check availability request body.
+    """
+
+    name: Annotated[
+        str | None, Field(description='The name of the resource for which availability needs to be checked.')
+    ] = None
+    type: Annotated[str | None, Field(description='The resource type.')] = None
+
+
+class OperationListResultRequest(BaseModel):
+    """
+    A list of REST API operations supported by an Azure Resource Provider. It contains an URL link to get the next set of results.
+    """
+
+
+class OperationDisplayRequest(BaseModel):
+    """
+    Localized display information for this particular operation.
+    """
+
+
+class OperationDisplayResponse(BaseModel):
+    """
+    Localized display information for this particular operation.
+    """
+
+    provider: Annotated[
+        str | None,
+        Field(
+            description='The localized friendly form of the resource provider name, e.g. "Microsoft Monitoring Insights" or "Microsoft Compute".'
+        ),
+    ] = None
+    resource: Annotated[
+        str | None,
+        Field(
+            description='The localized friendly name of the resource type related to this operation. E.g. "Virtual Machines" or "Job Schedule Collections".'
+        ),
+    ] = None
+    operation: Annotated[
+        str | None,
+        Field(
+            description='The concise, localized friendly name for the operation; suitable for dropdowns. E.g. "Create or Update Virtual Machine", "Restart Virtual Machine".'
+        ),
+    ] = None
+    description: Annotated[
+        str | None,
+        Field(
+            description='The short, localized friendly description of the operation; suitable for tool tips and detailed views.'
+        ),
+    ] = None
+
+
 class UserAssignedIdentityRequest(BaseModel):
     """
     User assigned identity properties
@@ -134,6 +323,154 @@ class PrivateLinkServiceConnectionState(BaseModel):
         str | None,
         Field(
             description='A message indicating if changes on the service provider require any updates on the consumer.'
+        ),
+    ] = None
+
+
+class InstancePropertiesRequest(BaseModel):
+    """
+    Device Update instance properties.
+    """
+
+    iotHubs: Annotated[
+        list[IotHubSettings] | None, Field(description='List of IoT Hubs associated with the account.')
+    ] = None
+    enableDiagnostics: Annotated[
+        bool | None, Field(description='Enables or Disables the diagnostic logs collection')
+    ] = None
+    diagnosticStorageProperties: DiagnosticStorageProperties | None = None
+
+
+class InstancePropertiesResponse(BaseModel):
+    """
+    Device Update instance properties.
+    """
+
+    provisioningState: Annotated[
+        Literal['Succeeded', 'Deleted', 'Failed', 'Canceled', 'Accepted', 'Creating'] | None,
+        Field(description='Provisioning state.'),
+    ] = None
+    accountName: Annotated[
+        str | None, Field(description='Parent Device Update Account name which Instance belongs to.')
+    ] = None
+    iotHubs: Annotated[
+        list[IotHubSettings] | None, Field(description='List of IoT Hubs associated with the account.')
+    ] = None
+    enableDiagnostics: Annotated[
+        bool | None, Field(description='Enables or Disables the diagnostic logs collection')
+    ] = None
+    diagnosticStorageProperties: DiagnosticStorageProperties | None = None
+
+
+class GroupInformationRequest(BaseModel):
+    """
+    The group information for creating a private endpoint on an Account
+    """
+
+    properties: Annotated[
+        GroupInformationPropertiesRequest, Field(description='The properties for a group information object')
+    ]
+
+
+class PrivateEndpointConnectionProxyPropertyBagResponse(BaseModel):
+    """
+    Private endpoint connection proxy object property bag.
+    """
+
+    provisioningState: Annotated[
+        Literal['Succeeded', 'Creating', 'Deleting', 'Failed'] | None,
+        Field(description='The provisioning state of the private endpoint connection proxy resource.'),
+    ] = None
+
+
+class PrivateLinkServiceProxyRequest(BaseModel):
+    """
+    Private link service proxy details.
+    """
+
+    id: Annotated[str | None, Field(description='NRP resource ID.')] = None
+    remotePrivateLinkServiceConnectionState: Annotated[
+        PrivateLinkServiceConnectionState | None, Field(description='Remote private link service connection state')
+    ] = None
+    remotePrivateEndpointConnection: Annotated[
+        RemotePrivateEndpointConnectionRequest | None, Field(description='Remote private endpoint connection details.')
+    ] = None
+    groupConnectivityInformation: Annotated[
+        list[GroupConnectivityInformationRequest] | None, Field(description='Group connectivity information.')
+    ] = None
+
+
+class PrivateLinkServiceProxyResponse(BaseModel):
+    """
+    Private link service proxy details.
+    """
+
+    id: Annotated[str | None, Field(description='NRP resource ID.')] = None
+    remotePrivateLinkServiceConnectionState: Annotated[
+        PrivateLinkServiceConnectionState | None, Field(description='Remote private link service connection state')
+    ] = None
+    remotePrivateEndpointConnection: Annotated[
+        RemotePrivateEndpointConnectionResponse | None, Field(description='Remote private endpoint connection details.')
+    ] = None
+    groupConnectivityInformation: Annotated[
+        list[GroupConnectivityInformationResponse] | None, Field(description='Group connectivity information.')
+    ] = None
+
+
+class CheckNameAvailabilityResponse(BaseModel):
+    """
+    The check availability result.
+    """
+
+    nameAvailable: Annotated[bool | None, Field(description='Indicates if the resource name is available.')] = None
+    reason: Annotated[
+        Literal['Invalid', 'AlreadyExists'] | None, Field(description='The reason why the given name is not available.')
+    ] = None
+    message: Annotated[str | None, Field(description='Detailed reason why the given name is not available.')] = None
+
+
+class OperationRequest(BaseModel):
+    """
+    Details of a REST API operation, returned from the Resource Provider Operations API
+    """
+
+    display: Annotated[
+        OperationDisplayRequest | None,
+        Field(description='Localized display information for this particular operation.'),
+    ] = None
+
+
+class OperationResponse(BaseModel):
+    """
+    Details of a REST API operation, returned from the Resource Provider Operations API
+    """
+
+    name: Annotated[
+        str | None,
+        Field(
+            description='The name of the operation, as per Resource-Based Access Control (RBAC). Examples: "Microsoft.Compute/virtualMachines/write", "Microsoft.Compute/virtualMachines/capture/action"'
+        ),
+    ] = None
+    isDataAction: Annotated[
+        bool | None,
+        Field(
+            description='Whether the operation applies to data-plane. This is "true" for data-plane operations and "false" for ARM/control-plane operations.'
+        ),
+    ] = None
+    display: Annotated[
+        OperationDisplayResponse | None,
+        Field(description='Localized display information for this particular operation.'),
+    ] = None
+    origin: Annotated[
+        Literal['user', 'system', 'user,system'] | None,
+        Field(
+            description='The intended executor of the operation; as in Resource Based Access Control (RBAC) and audit logs UX. Default value is "user,system"'
+        ),
+    ] = None
+    actionType: Annotated[
+        Literal['Internal'] | None,
+        Field(
+            description='Enum. Indicates the action type. "Internal" refers to actions that are for internal only APIs.'
         ),
     ] = None
 
@@ -326,6 +663,175 @@ class PrivateEndpointConnectionPropertiesResponse(BaseModel):
     ] = None
 
 
+class InstanceRequest(BaseModel):
+    """
+    Device Update instance details.
+    """
+
+    tags: Annotated[dict[str, str] | None, Field(description='Resource tags.')] = None
+    location: Annotated[str, Field(description='The geo-location where the resource lives')]
+    properties: Annotated[InstancePropertiesRequest, Field(description='Device Update instance properties.')]
+
+
+class InstanceResponse(BaseModel):
+    """
+    Device Update instance details.
+    """
+
+    id: Annotated[
+        str | None,
+        Field(
+            description='Fully qualified resource ID for the resource. Ex - /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/{resourceProviderNamespace}/{resourceType}/{resourceName}'
+        ),
+    ] = None
+    name: Annotated[str | None, Field(description='The name of the resource')] = None
+    type: Annotated[
+        str | None,
+        Field(
+            description='The type of the resource. E.g. "Microsoft.Compute/virtualMachines" or "Microsoft.Storage/storageAccounts"'
+        ),
+    ] = None
+    systemData: Annotated[
+        SystemData | None,
+        Field(description='Azure Resource Manager metadata containing createdBy and modifiedBy information.'),
+    ] = None
+    tags: Annotated[dict[str, str] | None, Field(description='Resource tags.')] = None
+    location: Annotated[str, Field(description='The geo-location where the resource lives')]
+    properties: Annotated[InstancePropertiesResponse, Field(description='Device Update instance properties.')]
+
+
+class InstanceListRequest(BaseModel):
+    """
+    List of Instances.
+    """
+
+    nextLink: Annotated[str | None, Field(description='The link used to get the next page of Instances list.')] = None
+    value: Annotated[list[InstanceRequest] | None, Field(description='List of Instances.')] = None
+
+
+class InstanceListResponse(BaseModel):
+    """
+    List of Instances.
+    """
+
+    nextLink: Annotated[str | None, Field(description='The link used to get the next page of Instances list.')] = None
+    value: Annotated[list[InstanceResponse] | None, Field(description='List of Instances.')] = None
+
+
+class PrivateLinkResourceListResultRequest(BaseModel):
+    """
+    The available private link resources for an Account
+    """
+
+    value: Annotated[
+        list[GroupInformationRequest] | None,
+        Field(description='The list of available private link resources for an Account'),
+    ] = None
+    nextLink: Annotated[
+        str | None, Field(description='The URI that can be used to request the next list of private link resources.')
+    ] = None
+
+
+class GroupInformationResponse(BaseModel):
+    """
+    The group information for creating a private endpoint on an Account
+    """
+
+    id: Annotated[
+        str | None,
+        Field(
+            description='Fully qualified resource ID for the resource. Ex - /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/{resourceProviderNamespace}/{resourceType}/{resourceName}'
+        ),
+    ] = None
+    name: Annotated[str | None, Field(description='The name of the resource')] = None
+    type: Annotated[
+        str | None,
+        Field(
+            description='The type of the resource. E.g. "Microsoft.Compute/virtualMachines" or "Microsoft.Storage/storageAccounts"'
+        ),
+    ] = None
+    systemData: Annotated[
+        SystemData | None,
+        Field(description='Azure Resource Manager metadata containing createdBy and modifiedBy information.'),
+    ] = None
+    properties: Annotated[
+        GroupInformationPropertiesResponse, Field(description='The properties for a group information object')
+    ]
+
+
+class RemotePrivateEndpointRequest(BaseModel):
+    """
+    Remote private endpoint details.
+    """
+
+    id: Annotated[str | None, Field(description='Remote endpoint resource ID.')] = None
+    location: Annotated[str | None, Field(description='ARM location of the remote private endpoint.')] = None
+    immutableSubscriptionId: Annotated[
+        str | None, Field(description='Original subscription ID needed by Microsoft.Network.')
+    ] = None
+    immutableResourceId: Annotated[
+        str | None, Field(description='Original resource ID needed by Microsoft.Network.')
+    ] = None
+    vnetTrafficTag: Annotated[str | None, Field(description='Virtual network traffic tag.')] = None
+    manualPrivateLinkServiceConnections: Annotated[
+        list[PrivateLinkServiceConnection] | None,
+        Field(description='List of private link service connections that need manual approval.'),
+    ] = None
+    privateLinkServiceConnections: Annotated[
+        list[PrivateLinkServiceConnection] | None,
+        Field(description='List of automatically approved private link service connections.'),
+    ] = None
+    privateLinkServiceProxies: Annotated[
+        list[PrivateLinkServiceProxyRequest] | None, Field(description='List of private link service proxies.')
+    ] = None
+    connectionDetails: Annotated[
+        list[ConnectionDetailsRequest] | None, Field(description='List of connection details.')
+    ] = None
+
+
+class RemotePrivateEndpointResponse(BaseModel):
+    """
+    Remote private endpoint details.
+    """
+
+    id: Annotated[str | None, Field(description='Remote endpoint resource ID.')] = None
+    location: Annotated[str | None, Field(description='ARM location of the remote private endpoint.')] = None
+    immutableSubscriptionId: Annotated[
+        str | None, Field(description='Original subscription ID needed by Microsoft.Network.')
+    ] = None
+    immutableResourceId: Annotated[
+        str | None, Field(description='Original resource ID needed by Microsoft.Network.')
+    ] = None
+    vnetTrafficTag: Annotated[str | None, Field(description='Virtual network traffic tag.')] = None
+    manualPrivateLinkServiceConnections: Annotated[
+        list[PrivateLinkServiceConnection] | None,
+        Field(description='List of private link service connections that need manual approval.'),
+    ] = None
+    privateLinkServiceConnections: Annotated[
+        list[PrivateLinkServiceConnection] | None,
+        Field(description='List of automatically approved private link service connections.'),
+    ] = None
+    privateLinkServiceProxies: Annotated[
+        list[PrivateLinkServiceProxyResponse] | None, Field(description='List of private link service proxies.')
+    ] = None
+    connectionDetails: Annotated[
+        list[ConnectionDetailsResponse] | None, Field(description='List of connection details.')
+    ] = None
+
+
+class OperationListResultResponse(BaseModel):
+    """
+    A list of REST API operations supported by an Azure Resource Provider. It contains an URL link to get the next set of results.
+    """
+
+    value: Annotated[
+        list[OperationResponse] | None, Field(description='List of operations supported by the resource provider')
+    ] = None
+    nextLink: Annotated[
+        str | None, Field(description='URL to get the next set of operation list results (if there are any).')
+    ] = None
+
+
 class ErrorResponseResponse(BaseModel):
     """
     Common error response for all Azure Resource Manager APIs to return error details for failed operations.
@@ -367,6 +873,88 @@ class PrivateEndpointConnectionResponse(BaseModel):
     properties: Annotated[PrivateEndpointConnectionPropertiesResponse, Field(description='Resource properties.')]
 
 
+class PrivateEndpointConnectionListResultRequest(BaseModel):
+    """
+    List of private endpoint connection associated with the specified storage account
+    """
+
+    value: Annotated[
+        list[PrivateEndpointConnectionRequest] | None, Field(description='Array of private endpoint connections')
+    ] = None
+
+
+class PrivateEndpointConnectionListResultResponse(BaseModel):
+    """
+    List of private endpoint connection associated with the specified storage account
+    """
+
+    value: Annotated[
+        list[PrivateEndpointConnectionResponse] | None, Field(description='Array of private endpoint connections')
+    ] = None
+
+
+class PrivateLinkResourceListResultResponse(BaseModel):
+    """
+    The available private link resources for an Account
+    """
+
+    value: Annotated[
+        list[GroupInformationResponse] | None,
+        Field(description='The list of available private link resources for an Account'),
+    ] = None
+    nextLink: Annotated[
+        str | None, Field(description='The URI that can be used to request the next list of private link resources.')
+    ] = None
+
+
+class PrivateEndpointConnectionProxyRequest(BaseModel):
+    """
+    Private endpoint connection proxy details.
+    """
+
+    remotePrivateEndpoint: Annotated[
+        RemotePrivateEndpointRequest | None, Field(description='Remote private endpoint details.')
+    ] = None
+    status: Annotated[str | None, Field(description='Operation status.')] = None
+    properties: Annotated[
+        PrivateEndpointConnectionProxyPropertyBagRequest | None,
+        Field(description='Private endpoint connection proxy object property bag.'),
+    ] = None
+
+
+class PrivateEndpointConnectionProxyResponse(BaseModel):
+    """
+    Private endpoint connection proxy details.
+    """
+
+    id: Annotated[
+        str | None,
+        Field(
+            description='Fully qualified resource ID for the resource. Ex - /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/{resourceProviderNamespace}/{resourceType}/{resourceName}'
+        ),
+    ] = None
+    name: Annotated[str | None, Field(description='The name of the resource')] = None
+    type: Annotated[
+        str | None,
+        Field(
+            description='The type of the resource. E.g. "Microsoft.Compute/virtualMachines" or "Microsoft.Storage/storageAccounts"'
+        ),
+    ] = None
+    systemData: Annotated[
+        SystemData | None,
+        Field(description='Azure Resource Manager metadata containing createdBy and modifiedBy information.'),
+    ] = None
+    eTag: Annotated[str | None, Field(description='ETag from NRP.')] = None
+    remotePrivateEndpoint: Annotated[
+        RemotePrivateEndpointResponse | None, Field(description='Remote private endpoint details.')
+    ] = None
+    status: Annotated[str | None, Field(description='Operation status.')] = None
+    properties: Annotated[
+        PrivateEndpointConnectionProxyPropertyBagResponse | None,
+        Field(description='Private endpoint connection proxy object property bag.'),
+    ] = None
+
+
 class AccountPropertiesRequest(BaseModel):
     """
     Device Update account properties.
@@ -406,6 +994,36 @@ class AccountPropertiesResponse(BaseModel):
     encryption: Annotated[Encryption | None, Field(description='CMK encryption at rest properties')] = None
     locations: Annotated[
         list[Location] | None, Field(description='Device Update account primary and failover location details')
+    ] = None
+
+
+class PrivateEndpointConnectionProxyListResultRequest(BaseModel):
+    """
+    The available private endpoint connection proxies for an Account (not to be used by anyone, here because of ARM requirements)
+    """
+
+    value: Annotated[
+        list[PrivateEndpointConnectionProxyRequest] | None,
+        Field(description='The list of available private endpoint connection proxies for an Account'),
+    ] = None
+    nextLink: Annotated[
+        str | None,
+        Field(description='The URI that can be used to request the next list of private endpoint connection proxies.'),
+    ] = None
+
+
+class PrivateEndpointConnectionProxyListResultResponse(BaseModel):
+    """
+    The available private endpoint connection proxies for an Account (not to be used by anyone, here because of ARM requirements)
+    """
+
+    value: Annotated[
+        list[PrivateEndpointConnectionProxyResponse] | None,
+        Field(description='The list of available private endpoint connection proxies for an Account'),
+    ] = None
+    nextLink: Annotated[
+        str | None,
+        Field(description='The URI that can be used to request the next list of private endpoint connection proxies.'),
     ] = None
 
 

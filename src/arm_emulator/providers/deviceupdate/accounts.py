@@ -15,7 +15,7 @@ from ...arm.resource_type import (
     ResourceType,
     versioned,
 )
-from .versions import ACCOUNT_API_VERSIONS, PACKAGE
+from .versions import API_VERSIONS, PACKAGE
 
 ACCOUNT_NAME = NameRule(
     r"(?=.{3,24}$)[A-Za-z0-9]+(-[A-Za-z0-9]+)*",
@@ -32,6 +32,13 @@ def _account_fields(ctx: ResourceContext, body: Body) -> Body:
     if failover:
         locations.append({"name": failover, "role": "Failover"})
     properties["locations"] = locations
+    # The account's private endpoint connections are its children (the engine lists them after each of their
+    # writes): a PUT neither sets nor clears them, whatever it sends.
+    connections = ((ctx.existing or {}).get("properties") or {}).get("privateEndpointConnections")
+    if connections is None:
+        properties.pop("privateEndpointConnections", None)
+    else:
+        properties["privateEndpointConnections"] = connections
     return fill_managed_identity(ctx, body)
 
 
@@ -43,7 +50,7 @@ ACCOUNTS = ResourceType(
     name_rule=ACCOUNT_NAME,
     api_versions=versioned(
         PACKAGE,
-        ACCOUNT_API_VERSIONS,
+        API_VERSIONS,
         ModelNames(request="AccountRequest", response="AccountResponse", patch="AccountUpdateRequest"),
     ),
     lifecycle=Lifecycle(

@@ -96,12 +96,10 @@ def create_app(
         for resource_type in provider.resource_types:
             ResourceRoutes(provider, resource_type).register(router)
         register_operation_status(router, provider)
+        register_provider_actions(router, provider)
     resource_groups.register(router)
     subscriptions.register(router)
     resource_providers.register(router)
-    for provider in registry.providers:
-        # After ARM's own `providers/{namespace}/register`, which the action routes would also match.
-        register_provider_actions(router, provider)
     cloud_metadata.register(router)
     control.register(router)
     identity_routes.register(router)

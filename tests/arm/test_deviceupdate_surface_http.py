@@ -324,7 +324,8 @@ def test_proxy_actions_answer_200_with_no_body(http: httpx.Client, resource_grou
     assert (updated.status_code, updated.content) == (200, b"")
     assert http.post(f"{base}/updatePrivateEndpointProperties?{DU}", json={"id": 5}).status_code == 400
 
-    assert http.post(f"{base}/nosuchaction?{DU}", json={}).status_code == 404
+    unknown = http.post(f"{base}/nosuchaction?{DU}", json={})
+    assert (unknown.status_code, unknown.json()["error"]["code"]) == (400, "InvalidResourceType")  # as ARM
     missing = account_path(resource_group, account, "privateEndpointConnectionProxies", "nope")
     assert http.post(f"{missing}/updatePrivateEndpointProperties?{DU}", json=update).status_code == 404
 
@@ -362,7 +363,7 @@ def test_check_name_availability(http: httpx.Client, resource_group: str) -> Non
     assert http.post(CHECK).status_code == 400
     assert http.post(CHECK.split("?")[0], json={"name": name}).status_code == 400  # no api-version
     unknown = http.post(f"/subscriptions/{SUBSCRIPTION}/providers/{NS}/nosuchaction?{DU}", json={})
-    assert unknown.status_code == 404
+    assert (unknown.status_code, unknown.json()["error"]["code"]) == (400, "InvalidResourceType")
 
 
 def test_the_operations_list_is_the_real_providers(http: httpx.Client) -> None:

@@ -151,7 +151,11 @@ def test_actions_on_a_resource_and_on_the_provider_match_any_casing(client: Test
         "sent": {"hello": 1},
     }
     assert client.post(path("things", "nothere", "ping")).status_code == 404
-    assert client.post(path("things", "t1", "nosuchaction")).status_code == 404
+    unknown = client.post(path("things", "t1", "nosuchaction"))
+    assert (unknown.status_code, unknown.json()["error"]["code"]) == (400, "InvalidResourceType")
+    # The provider's list path is not an action: ARM's 405 naming what it serves.
+    listed = client.post(f"/subscriptions/{SUB}/providers/{NAMESPACE}/things?api-version={VERSION}")
+    assert (listed.status_code, listed.headers["Allow"]) == (405, "GET")
     check = f"/subscriptions/{SUB}/providers/{NAMESPACE}/checknameavailability?api-version={VERSION}"
     assert client.post(check, json={"name": "T1"}).json() == {"nameAvailable": False}
     assert client.post(check, json={"name": "t2"}).json() == {"nameAvailable": True}

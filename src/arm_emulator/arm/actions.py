@@ -25,6 +25,13 @@ def find_action(actions: Iterable[Action], name: str) -> Action | None:
     return next((a for a in actions if a.name.lower() == wanted), None)
 
 
+def action_segment(action: Action) -> str:
+    """The action's path segment as routes declare it: lower-case, so that two providers spelling
+    the same action differently (`checkNameAvailability`, `checknameavailability`) share one casing;
+    requests in any casing are matched (arm.resource_id.PathCanonicalizer)."""
+    return action.name.lower()
+
+
 def run_action(
     runtime: Runtime,
     request: Request,
@@ -57,14 +64,14 @@ def run_action(
 
 
 def register_provider_actions(router: APIRouter, provider: Provider) -> None:
-    """One route for all of a provider's subscription-level actions, matched by name in any casing."""
+    """A route for each of a provider's subscription-level actions."""
     if not provider.actions:
         return
     api_versions = sorted({v for rt in provider.resource_types for v in rt.api_versions})
 
     async def post_provider_action(request: Request, params: dict[str, str]) -> Response:
         runtime = runtime_of(request)
-        action = find_action(provider.actions, params["action"])
+        action = find_action(provider.actions, request.url.path.rsplit("/", 1)[-1])
         if action is None:
             raise errors.no_route("POST", request.url.path)
         api_version = request.query_params.get("api-version")
@@ -79,11 +86,12 @@ def register_provider_actions(router: APIRouter, provider: Provider) -> None:
         raw_body = await request.body()
         return run_action(runtime, request, action, api_version, raw_body, subscription.subscription_id, None, None)
 
-    router.add_api_route(
-        f"/subscriptions/{{subscriptionId}}/providers/{provider.namespace}/{{action}}",
-        endpoint(post_provider_action),
-        methods=["POST"],
-        operation_id=f"{provider.namespace}_Action",
-        tags=[provider.namespace],
-        response_class=Response,
-    )
+    for action in provider.actions:
+        router.add_api_route(
+            f"/subscriptions/{{subscriptionId}}/providers/{provider.namespace}/{action_segment(action)}",
+            endpoint(post_provider_action),
+            methods=["POST"],
+            operation_id=f"{provider.namespace}_{action.name}",
+            tags=[provider.namespace],
+            response_class=Response,
+        )

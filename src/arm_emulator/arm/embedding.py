@@ -8,6 +8,7 @@ from typing import Any
 
 from ..store.repository import StoreTransaction
 from .conditions import new_etag
+from .registry import Registry
 from .resource_type import ResourceType
 from .responses import dump_json
 
@@ -20,8 +21,28 @@ def embedded_item(body: dict[str, Any]) -> dict[str, Any]:
     return {k: body[k] for k in ("id", "name", "type", "properties") if k in body}
 
 
+def fill_listed_children(
+    tx: StoreTransaction, registry: Registry, type_key: str, key: str, body: dict[str, Any]
+) -> dict[str, Any]:
+    """A resource's body about to be written with the children it lists as they are stored (a
+    request never sets them)."""
+    for child_type_key, child_type in registry.embedded_children(type_key):
+        field = child_type.embedded_in_parent
+        assert field is not None
+        page = tx.list_resources(type_key=child_type_key, parent_key=key, limit=_MAX_EMBEDDED)
+        properties = body.setdefault("properties", {})
+        items = [embedded_item(json.loads(child.raw)) for child in page.records]
+        if items or field in properties:  # a provider that shows no empty list keeps showing none
+            properties[field] = items
+    return body
+
+
 def sync_parent(
-    tx: StoreTransaction, child_type: ResourceType, type_key: str, parent_key: str | None, now: float
+    tx: StoreTransaction,
+    child_type: ResourceType,
+    type_key: str,
+    parent_key: str | None,
+    now: float,
 ) -> None:
     """Make the parent's `properties.<child_type.embedded_in_parent>` list its stored children again."""
     field = child_type.embedded_in_parent

@@ -18,7 +18,7 @@ from typing import Any
 from ..clock import iso8601
 from ..store.repository import OperationRecord, ResourceRecord, StoreTransaction
 from .conditions import new_etag
-from .embedding import sync_parent
+from .embedding import fill_listed_children, sync_parent
 from .lro_timing import LroTiming
 from .resource_id import parse_resource_id
 from .resource_type import LroProfile, OperationStatusEndpoint, ResourceContext
@@ -142,6 +142,7 @@ def _apply_to_resource(
             rid = parse_resource_id(resource.id)
             ctx = ResourceContext(rid, op.api_version, runtime.tenant_of(rid.subscription_id), body, runtime.lookup)
             body = resource_type.on_provisioned(ctx, body)
+    fill_listed_children(tx, runtime.registry, resource.type_key, resource.key, body)
     tx.put_resource(
         resource.evolve(
             body=body,

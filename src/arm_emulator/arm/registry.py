@@ -16,12 +16,21 @@ class Registry:
             for provider in self.providers
             for rt in provider.resource_types
         }
+        self._embedded: dict[str, list[tuple[str, ResourceType]]] = {}
+        for type_key, (_, rt) in self._by_type_key.items():
+            if rt.embedded_in_parent is not None:
+                parent_key = type_key.rsplit("/", 1)[0]
+                self._embedded.setdefault(parent_key, []).append((type_key, rt))
 
     def provider(self, namespace: str) -> Provider | None:
         return self._by_namespace.get(namespace.lower())
 
     def resource_type(self, type_key: str) -> tuple[Provider, ResourceType] | None:
         return self._by_type_key.get(type_key.lower())
+
+    def embedded_children(self, type_key: str) -> list[tuple[str, ResourceType]]:
+        """The child types (type key, declaration) that a resource of `type_key` lists in its properties."""
+        return self._embedded.get(type_key.lower(), [])
 
     def provider_for_path(self, path: str) -> Provider | None:
         """The provider whose namespace follows the first `providers` segment of a path."""

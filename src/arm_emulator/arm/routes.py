@@ -16,11 +16,11 @@ from starlette.responses import Response
 
 from ..store.repository import ListedResource, OperationRecord, ResourceRecord, StoreTransaction
 from . import errors
-from .actions import find_action, run_action
+from .actions import action_segment, find_action, run_action
 from .auth import caller
 from .bodies import check_tags, digest, merge_patch, parse_json_object, validate
 from .conditions import check_existing, check_write, new_etag
-from .embedding import sync_parent
+from .embedding import fill_listed_children, sync_parent
 from .endpoints import endpoint
 from .lro_timing import resolve as resolve_timing
 from .operations import canceled_by_delete, fresh_resource, polling_headers, retry_after, start_operation
@@ -65,7 +65,8 @@ class ResourceRoutes:
         add(router, "GET", self.item_path, self.get, "Get")
         if self.rt.head:
             add(router, "HEAD", self.item_path, self.head, "Head")
-        add(router, "PATCH", self.item_path, self.update, "Update")
+        if any(models.names.patch for models in self.rt.api_versions.values()):
+            add(router, "PATCH", self.item_path, self.update, "Update")
         add(router, "DELETE", self.item_path, self.delete, "Delete")
         if self.rt.is_child and self.rt.list_by_parent:
             add(router, "GET", self.collection_path, self.list_by_parent, "List")
@@ -73,8 +74,8 @@ class ResourceRoutes:
             add(router, "GET", self.collection_path, self.list_by_resource_group, "ListByResourceGroup")
         if not self.rt.is_child and self.rt.list_by_subscription:
             add(router, "GET", self.subscription_list_path, self.list_by_subscription, "List")
-        if self.rt.actions:
-            add(router, "POST", self.item_path + "/{action}", self.post_action, "Action")
+        for action in self.rt.actions:
+            add(router, "POST", f"{self.item_path}/{action_segment(action)}", self.post_action, action.name)
 
     def _add(self, router: APIRouter, method: str, path: str, handler: Any, verb: str) -> None:
         router.add_api_route(
@@ -176,6 +177,7 @@ class ResourceRoutes:
                     op,
                     profile,
                 )
+            fill_listed_children(tx, runtime.registry, rid.type_key, rid.key, record.body)
             record = record.evolve(raw=dump_json(record.body).decode())  # serialised once: stored and sent
             tx.put_resource(record, new=existing is None)
             sync_parent(tx, self.rt, rid.type_key, rid.parent_key, now)
@@ -490,7 +492,7 @@ class ResourceRoutes:
 
     async def post_action(self, request: Request, params: dict[str, str]) -> Response:
         runtime = runtime_of(request)
-        action = find_action(self.rt.actions, params["action"])
+        action = find_action(self.rt.actions, request.url.path.rsplit("/", 1)[-1])
         rid = self._resource_id(params)
         if action is None:
             raise errors.no_route("POST", request.url.path)

@@ -15,7 +15,7 @@ from ..store.repository import ResourceRecord, StoreTransaction
 from . import errors
 from .bodies import blank, check_tags, validate
 from .conditions import new_etag
-from .embedding import sync_parent
+from .embedding import fill_listed_children, sync_parent
 from .projection import carry_over, covers, hidden, project, sees_all
 from .resource_id import ResourceId, key_of
 from .resource_type import ApiVersionModels, Provider, ResourceContext, ResourceType
@@ -159,6 +159,8 @@ class ResourceWriter:
             # A write at one version keeps what other versions set and this one cannot see.
             carry_over(body, hidden(models.shape, existing.body))
         body = self.rt.prepare(self.context(runtime, rid, api_version, existing), body)
+        with runtime.store.transaction() as tx:  # what it lists is never the request's to set
+            fill_listed_children(tx, runtime.registry, rid.type_key, rid.key, body)
         # The fields this version knows are shaped by its model; the others are stored as they are.
         return carry_over(_shaped(models, body), hidden(models.shape, body))
 
@@ -217,7 +219,9 @@ class ResourceWriter:
         body = self.build(runtime, rid, api_version, models, self.requested(models, raw), existing)
         body["systemData"] = self.system_data(who, now, existing, modified=True)
         body = self.provisioned(runtime, rid, api_version, body, existing)
-        record = self.record(rid, body, existing, now)
+        record = self.record(
+            rid, fill_listed_children(tx, runtime.registry, rid.type_key, rid.key, body), existing, now
+        )
         tx.put_resource(record)
         sync_parent(tx, self.rt, rid.type_key, rid.parent_key, now)
         return record

@@ -32,13 +32,9 @@ def _account_fields(ctx: ResourceContext, body: Body) -> Body:
     if failover:
         locations.append({"name": failover, "role": "Failover"})
     properties["locations"] = locations
-    # The account's private endpoint connections are its children (the engine lists them after each of their
-    # writes): a PUT neither sets nor clears them, whatever it sends.
-    connections = ((ctx.existing or {}).get("properties") or {}).get("privateEndpointConnections")
-    if connections is None:
-        properties.pop("privateEndpointConnections", None)
-    else:
-        properties["privateEndpointConnections"] = connections
+    # The account's private endpoint connections are its children, which the engine lists (and shows
+    # no list while there are none, as recorded): never what a request sends.
+    properties.pop("privateEndpointConnections", None)
     return fill_managed_identity(ctx, body)
 
 

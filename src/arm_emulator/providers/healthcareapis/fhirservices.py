@@ -8,7 +8,6 @@ import copy
 from ...arm.identity import fill_managed_identity
 from ...arm.resource_type import Body, ModelNames, ResourceContext, ResourceType, versioned
 from .dicomservices import DEFAULT_CORS, DICOM_SERVICES
-from .private_endpoint_connections import keep_listed_connections
 from .versions import PACKAGE, WORKSPACE_API_VERSIONS
 from .workspaces import HEALTHCARE_NAME
 
@@ -32,7 +31,7 @@ def _fhir_defaults(ctx: ResourceContext, body: Body) -> Body:
     properties.setdefault("corsConfiguration", copy.deepcopy(DEFAULT_CORS))
     properties.setdefault("exportConfiguration", {})
     properties.setdefault("publicNetworkAccess", "Enabled")  # read-only up to 2024-03-31: always Enabled there
-    keep_listed_connections(ctx, properties)
+    properties.setdefault("privateEndpointConnections", [])  # read-only; FHIR services have none of their own
     return fill_managed_identity(ctx, body)
 
 

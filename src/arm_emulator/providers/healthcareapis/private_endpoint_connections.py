@@ -36,14 +36,6 @@ PRIVATE_LINK_NAME = NameRule(
 LISTED_FIELD = "privateEndpointConnections"
 
 
-def keep_listed_connections(ctx: ResourceContext, properties: Body) -> None:
-    """Local workaround (see the report): the engine re-lists a parent's connections after each write of a
-    connection, not after a write of the parent itself, so the parent's own hook keeps the list it had
-    (requests cannot set it: read-only, or for services ignored)."""
-    previous = ((ctx.existing or {}).get("properties") or {}).get(LISTED_FIELD)
-    properties[LISTED_FIELD] = copy.deepcopy(previous) if isinstance(previous, list) else []
-
-
 def _connection_fields(ctx: ResourceContext, body: Body) -> Body:
     properties = body.setdefault("properties", {})
     previous = (ctx.existing or {}).get("properties") or {}

@@ -18,7 +18,6 @@ from ...arm.resource_type import (
     versioned,
 )
 from .dicomservices import DEFAULT_CORS
-from .private_endpoint_connections import keep_listed_connections
 from .versions import PACKAGE, SERVICE_API_VERSIONS
 from .workspaces import HEALTHCARE_NAME
 
@@ -40,7 +39,7 @@ def _service_defaults(ctx: ResourceContext, body: Body) -> Body:
     properties.setdefault("exportConfiguration", {})
     properties.setdefault("acrConfiguration", {}).setdefault("loginServers", [])  # from 2021-01-11
     properties.setdefault("publicNetworkAccess", "Enabled")  # from 2020-03-30; writable
-    keep_listed_connections(ctx, properties)
+    properties["privateEndpointConnections"] = []  # never the request's: the engine lists the stored connections
     return fill_managed_identity(ctx, body)
 
 

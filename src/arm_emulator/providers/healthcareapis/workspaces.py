@@ -14,7 +14,6 @@ from ...arm.resource_type import (
     ResourceType,
     versioned,
 )
-from .private_endpoint_connections import keep_listed_connections
 from .versions import PACKAGE, WORKSPACE_API_VERSIONS
 
 # The 2022-06-01 spec's pattern for the read-only `name` (so 3 to 23 characters, not the 24 the path allows).
@@ -27,7 +26,7 @@ HEALTHCARE_NAME = NameRule(
 
 def _workspace_defaults(ctx: ResourceContext, body: Body) -> Body:
     properties = body.setdefault("properties", {})
-    keep_listed_connections(ctx, properties)
+    properties["privateEndpointConnections"] = []  # read-only: the engine lists the stored connections
     properties.setdefault("publicNetworkAccess", "Enabled")  # read-only up to 2022-06-01: always Enabled there
     return body
 

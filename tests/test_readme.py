@@ -20,6 +20,20 @@ def _example(marker: str) -> str:
     return match.group(1)
 
 
+def _banner_env(process: EmulatorProcess) -> dict[str, str]:
+    """The environment the banner's exports make, trusting the local CA."""
+    identity = process.identity
+    return {
+        **os.environ,
+        "ARM_EMULATOR_URL": process.url,
+        "REQUESTS_CA_BUNDLE": str(process.ca_file),
+        "AZURE_TENANT_ID": identity["tenantId"],
+        "AZURE_CLIENT_ID": identity["app"]["client_id"],
+        "AZURE_CLIENT_SECRET": identity["app"]["client_secret"],
+        "AZURE_SUBSCRIPTION_ID": identity["subscriptionId"],
+    }
+
+
 @pytest.fixture(scope="module")
 def strict(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorProcess]:
     process = EmulatorProcess(tmp_path_factory.mktemp("readme"), auth_mode="strict").start()
@@ -30,21 +44,26 @@ def strict(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorProcess
 @pytest.mark.clients
 def test_python_quickstart_creates_everything_and_is_repeatable(strict: EmulatorProcess) -> None:
     code = _example("python-quickstart")
-    identity = strict.identity
-    env = {
-        **os.environ,
-        "ARM_EMULATOR_URL": strict.url,
-        "REQUESTS_CA_BUNDLE": str(strict.ca_file),
-        # The banner's exports:
-        "AZURE_TENANT_ID": identity["tenantId"],
-        "AZURE_CLIENT_ID": identity["app"]["client_id"],
-        "AZURE_CLIENT_SECRET": identity["app"]["client_secret"],
-        "AZURE_SUBSCRIPTION_ID": identity["subscriptionId"],
-    }
+    env = _banner_env(strict)
     for _ in range(2):  # the second run finds everything in place
         result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
         assert result.returncode == 0, result.stderr
         assert result.stdout.splitlines() == [
             "Succeeded https://demows-demodicom.dicom.azurehealthcareapis.com",
             "Succeeded demo-account.api.adu.microsoft.com",
+            "Succeeded demo-account",
+        ]
+
+
+@pytest.mark.clients
+def test_python_fhir_and_iot_connector_example_runs_and_is_repeatable(strict: EmulatorProcess) -> None:
+    code = _example("python-fhir-iot")
+    for _ in range(2):  # the second run finds everything in place
+        result = subprocess.run(
+            [sys.executable, "-c", code], env=_banner_env(strict), capture_output=True, text=True, timeout=120
+        )
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.splitlines() == [
+            "Succeeded https://demows-demofhir.fhir.azurehealthcareapis.com",
+            "Succeeded True",
         ]

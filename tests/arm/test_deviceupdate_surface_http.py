@@ -320,14 +320,22 @@ def test_proxy_actions_answer_200_with_no_body(http: httpx.Client, resource_grou
         "immutableSubscriptionId": SUBSCRIPTION,
         "vnetTrafficTag": "12345678",
     }
+    etag = http.get(f"{base}?{DU}").headers["ETag"]
     updated = http.post(f"{base}/updatePrivateEndpointProperties?{DU}", json=update)
     assert (updated.status_code, updated.content) == (200, b"")
+    after = http.get(f"{base}?{DU}")
+    assert after.headers["ETag"] != etag
+    remote = after.json()["remotePrivateEndpoint"]
+    assert (remote["vnetTrafficTag"], remote["immutableSubscriptionId"]) == ("12345678", SUBSCRIPTION)
     assert http.post(f"{base}/updatePrivateEndpointProperties?{DU}", json={"id": 5}).status_code == 400
 
     unknown = http.post(f"{base}/nosuchaction?{DU}", json={})
     assert (unknown.status_code, unknown.json()["error"]["code"]) == (400, "InvalidResourceType")  # as ARM
     missing = account_path(resource_group, account, "privateEndpointConnectionProxies", "nope")
     assert http.post(f"{missing}/updatePrivateEndpointProperties?{DU}", json=update).status_code == 404
+    # The network RP validates a proxy before it creates it.
+    assert http.post(f"{missing}/validate?{DU}", json=PROXY).status_code == 200
+    assert http.get(f"{missing}?{DU}").status_code == 404
 
 
 # -- checknameavailability and operations ------------------------------------------------------------------

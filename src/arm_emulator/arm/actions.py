@@ -41,7 +41,8 @@ def run_action(
     subscription_id: str,
     resource_id: ResourceId | None,
     resource: dict[str, Any] | None,
-) -> Response:
+) -> tuple[Response, dict[str, Any] | None]:
+    """The action's answer, and the resource's new body if the action changed it."""
     body = parse_json_object(raw_body, request.headers.get("content-type")) if raw_body.strip() else None
 
     def name_taken(type_name: str, name: str) -> bool:
@@ -59,8 +60,8 @@ def run_action(
     )
     result = action.handler(context, body)
     if result.body is None:
-        return empty_response(result.status_code)
-    return json_response(result.body, result.status_code)
+        return empty_response(result.status_code), result.resource
+    return json_response(result.body, result.status_code), result.resource
 
 
 def register_provider_actions(router: APIRouter, provider: Provider) -> None:
@@ -84,7 +85,10 @@ def register_provider_actions(router: APIRouter, provider: Provider) -> None:
         with runtime.store.transaction() as tx:
             subscription = require_subscription(runtime, tx, params["subscriptionId"])
         raw_body = await request.body()
-        return run_action(runtime, request, action, api_version, raw_body, subscription.subscription_id, None, None)
+        response, _ = run_action(
+            runtime, request, action, api_version, raw_body, subscription.subscription_id, None, None
+        )
+        return response
 
     for action in provider.actions:
         router.add_api_route(

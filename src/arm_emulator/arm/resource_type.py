@@ -166,10 +166,12 @@ class ActionContext:
 
 @dataclass(frozen=True)
 class ActionResult:
-    """What an action answers: a status and a JSON body (None: no body)."""
+    """What an action answers: a status and a JSON body (None: no body). An action that changes the
+    resource it is posted to returns its new body as `resource`; the engine stores it (new ETag)."""
 
     status_code: int
     body: Body | None = None
+    resource: Body | None = None
 
 
 # A POST action: the context and the request's JSON body (None if it sent none) -> the answer.
@@ -184,6 +186,9 @@ class Action:
 
     name: str
     handler: ActionHandler
+    # False for an action callers post before the resource exists (a proxy's `validate`): the handler
+    # then gets `resource=None`.
+    resource_required: bool = True
 
 
 # Read-only items computed from their parent's stored body (private link resources): the context of

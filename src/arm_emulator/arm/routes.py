@@ -501,5 +501,31 @@ class ResourceRoutes:
         existing = fresh_resource(runtime, rid.key)
         if existing is None:
             self._require_scope(runtime, rid)
-            raise errors.resource_not_found(rid.type_path_with_names, rid.resource_group)
-        return run_action(runtime, request, action, api_version, raw_body, rid.subscription_id, rid, existing.body)
+            if action.resource_required:
+                raise errors.resource_not_found(rid.type_path_with_names, rid.resource_group)
+        response, changed = run_action(
+            runtime,
+            request,
+            action,
+            api_version,
+            raw_body,
+            rid.subscription_id,
+            rid,
+            existing.body if existing else None,
+        )
+        if changed is not None and existing is not None:
+            if existing.operation_id is not None:
+                raise errors.operation_in_progress(existing.id, action.name)
+            self._store_action_change(runtime, rid, existing, changed)
+        return response
+
+    def _store_action_change(
+        self, runtime: Runtime, rid: ResourceId, existing: ResourceRecord, changed: dict[str, Any]
+    ) -> None:
+        """An action's new body for its resource: the envelope stays the engine's, the ETag is new."""
+        now = runtime.clock.now()
+        body = {**changed, **{k: existing.body[k] for k in ("id", "name", "type", "systemData") if k in existing.body}}
+        record = existing.evolve(body=body, etag=new_etag(now), updated_at=now)
+        with runtime.store.transaction() as tx:
+            tx.put_resource(record.evolve(raw=dump_json(body).decode()), new=False)
+            sync_parent(tx, self.rt, rid.type_key, rid.parent_key, now)

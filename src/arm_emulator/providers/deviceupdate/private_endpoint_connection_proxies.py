@@ -4,6 +4,8 @@ POST `validate` and `updatePrivateEndpointProperties` answer 200 with no body.""
 
 from __future__ import annotations
 
+import copy
+
 from ...arm import errors
 from ...arm.bodies import validate
 from ...arm.resource_type import (
@@ -55,9 +57,11 @@ def _validate(ctx: ActionContext, body: Body | None) -> ActionResult:
 
 def _update_private_endpoint_properties(ctx: ActionContext, body: Body | None) -> ActionResult:
     """PrivateEndpointConnectionProxies_UpdatePrivateEndpointProperties: 200 (no body) for a valid
-    PrivateEndpointUpdate. The stored proxy is not changed: an action cannot write (see the report)."""
-    validate(models_of(ctx.api_version).PrivateEndpointUpdate, _required(body))
-    return ActionResult(200)
+    PrivateEndpointUpdate, whose fields the proxy's `remotePrivateEndpoint` then carries."""
+    update = validate(models_of(ctx.api_version).PrivateEndpointUpdate, _required(body))
+    proxy = copy.deepcopy(ctx.resource or {})
+    proxy["remotePrivateEndpoint"] = {**(proxy.get("remotePrivateEndpoint") or {}), **update}
+    return ActionResult(200, resource=proxy)
 
 
 _WRITING = LroProfile(status_code=201, steps=(LroStep("Creating", "Creating"),))
@@ -87,7 +91,7 @@ PRIVATE_ENDPOINT_CONNECTION_PROXIES = ResourceType(
     location_required=False,
     etag_in_body=False,
     actions=(
-        Action("validate", _validate),
+        Action("validate", _validate, resource_required=False),  # the network RP validates before it PUTs
         Action("updatePrivateEndpointProperties", _update_private_endpoint_properties),
     ),
 )

@@ -170,9 +170,14 @@ def crash_rounds(data_dir: Path, rounds: int, seed: int) -> Ledger:
                 )
                 for w in range(WRITERS)
             ]
+            # Kill -9 after a random number of acknowledged writes (not after a time, which a busy machine
+            # would fill with fewer), wherever the writers and the walker then are.
+            target = ledger.acknowledged + rng.randint(15, 60)
             for thread in threads:
                 thread.start()
-            time.sleep(rng.uniform(0.3, 1.5))  # then kill -9, wherever the writers and the walker are
+            deadline = time.monotonic() + 60
+            while ledger.acknowledged < target and time.monotonic() < deadline and not ledger.server_errors:
+                time.sleep(0.005)
             process.stop(signal.SIGKILL)
             stop.set()
             for thread in threads:

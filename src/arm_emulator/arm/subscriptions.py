@@ -15,7 +15,9 @@ from .responses import json_response
 from .runtime import Runtime, runtime_of
 from .scopes import require_subscription
 
-KNOWN_API_VERSIONS = ("2016-06-01", "2019-11-01", "2020-01-01", "2021-01-01", "2022-12-01")
+# Microsoft.Resources subscriptions versions (also the locations list's), from the oldest clients still
+# send (Azure Stack profiles: 2016-06-01; older tools: 2015-11-01); newer dated versions are accepted too.
+KNOWN_API_VERSIONS = ("2015-11-01", "2016-06-01", "2019-11-01", "2020-01-01", "2021-01-01", "2022-12-01")
 
 
 def subscription_body(record: SubscriptionRecord) -> dict[str, Any]:

@@ -137,5 +137,6 @@ def create_app(
         journal=runtime.journal,
         faults=runtime.faults,
         direct=DirectRoutes(app.routes, registry),
+        registration_check=lambda method, path: resource_providers.check_registration(runtime, method, path),
     )
     return app

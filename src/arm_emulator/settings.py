@@ -58,6 +58,11 @@ class Settings(BaseSettings):
     auto_create_resource_groups: bool = Field(
         False, description="Create a missing resource group on first use instead of 404."
     )
+    require_provider_registration: bool = Field(
+        False,
+        description="Namespaces start NotRegistered in each subscription, and a write to one not registered "
+        "answers 409 MissingSubscriptionRegistration (register it first, as in Azure).",
+    )
     subscriptions: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="Allowed subscription ids; empty = any well-formed id, registered on first use.",

@@ -315,3 +315,28 @@ def test_resource_create_and_delete_device_update_account(az: AzCli, identity: d
     assert "(ResourceNotFound)" in missing.stderr, missing.stderr
     assert f"'Microsoft.DeviceUpdate/accounts/{name}'" in missing.stderr
     assert f"resource group '{group}'" in missing.stderr
+
+
+# -- locations and providers ---------------------------------------------------------------------
+
+
+def test_account_list_locations(az: AzCli, identity: dict[str, Any]) -> None:
+    listed = az.ok("account", "list-locations", debug=True)
+    calls = [(method, urlsplit(url).path, status) for method, url, status in listed.wire()]
+    assert ("GET", f"/subscriptions/{identity['subscriptionId']}/locations", 200) in calls
+    locations = {location["name"]: location for location in listed.json()}
+    assert locations["westeurope"]["displayName"] == "West Europe"
+    assert locations["westeurope"]["regionalDisplayName"] == "(Europe) West Europe"
+    assert locations["westeurope"]["metadata"]["pairedRegion"][0]["name"] == "northeurope"
+    assert locations["westeurope"]["metadata"]["physicalLocation"] == "Netherlands"
+
+
+def test_provider_show_unregister_register(az: AzCli) -> None:
+    shown = az("provider", "show", "--namespace", DEVICE_UPDATE)
+    assert (shown["namespace"], shown["registrationState"]) == (DEVICE_UPDATE, "Registered")
+    az.ok("provider", "unregister", "--namespace", DEVICE_UPDATE)
+    assert az("provider", "show", "--namespace", DEVICE_UPDATE)["registrationState"] == "Unregistered"
+    listed = {p["namespace"]: p["registrationState"] for p in az("provider", "list")}
+    assert listed == {HEALTHCARE: "Registered", DEVICE_UPDATE: "Unregistered"}
+    az.ok("provider", "register", "--namespace", DEVICE_UPDATE)
+    assert az("provider", "show", "--namespace", DEVICE_UPDATE)["registrationState"] == "Registered"

@@ -246,6 +246,22 @@ def precondition_failed(detail: str) -> ArmError:
     return ArmError(412, "PreconditionFailed", detail)
 
 
+def missing_subscription_registration(namespace: str) -> ArmError:
+    """ARM's answer to a write to a namespace the subscription has not registered; azure-mgmt-core reads
+    the namespace as the last quoted string of the message, registers it and retries."""
+    message = (
+        f"The subscription is not registered to use namespace '{namespace}'. "
+        "See https://aka.ms/rps-not-found for how to register subscriptions."
+    )
+    return ArmError(
+        409,
+        "MissingSubscriptionRegistration",
+        message,
+        details=[{"code": "MissingSubscriptionRegistration", "target": namespace, "message": message}],
+        gateway=True,
+    )
+
+
 def operation_in_progress(resource_id: str, verb: str) -> ArmError:
     return ArmError(
         409,

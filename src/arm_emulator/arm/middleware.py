@@ -9,6 +9,7 @@ import functools
 import logging
 import time
 import uuid
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -70,6 +71,7 @@ class ArmMiddleware:
         journal: Journal | None,
         faults: FaultRules,
         direct: DirectRoutes,
+        registration_check: Callable[[str, str], None] | None = None,
     ) -> None:
         self.app = app
         self.registry = registry
@@ -79,6 +81,8 @@ class ArmMiddleware:
         self.journal = journal
         self.faults = faults
         self.direct = direct
+        # ARM's check that the subscription registered the namespace a write goes to (may raise).
+        self.registration_check = registration_check
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -112,6 +116,8 @@ class ArmMiddleware:
                     self.authenticator.check(headers.get(b"authorization"), base)
                     if self.faults.active:
                         await self._inject_faults(scope)
+                    if self.registration_check is not None:
+                        self.registration_check(scope["method"], path)
             except ArmError as error:
                 await render(error, path, self.registry)(scope, receive, send_answered)
                 return

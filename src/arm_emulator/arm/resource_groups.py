@@ -34,9 +34,17 @@ from .scopes import (
 )
 
 NAMESPACE = "Microsoft.Resources"
-# Microsoft.Resources versions from the first one we serve; newer dated versions are accepted too,
-# since azure-cli and the SDKs move to new ones often and the group contract has not changed.
+# Microsoft.Resources versions, from the oldest clients still send (older azure-mgmt-resource releases
+# and Terraform providers: 2019-10-01, 2020-06-01; Azure Stack profiles: 2016-02-01, 2018-05-01);
+# newer dated versions are accepted too, since azure-cli and the SDKs move to new ones often and the
+# group contract has not changed.
 KNOWN_API_VERSIONS = (
+    "2015-11-01",
+    "2016-02-01",
+    "2016-09-01",
+    "2018-05-01",
+    "2019-10-01",
+    "2020-06-01",
     "2021-04-01",
     "2022-09-01",
     "2023-07-01",

@@ -15,7 +15,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
 
 from . import tables
-from .tables import operations, resources, subscriptions
+from .tables import operations, provider_registrations, resources, subscriptions
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,21 @@ class SubscriptionRecord:
     @property
     def key(self) -> str:
         return self.subscription_id.lower()
+
+
+@dataclass(frozen=True)
+class RegistrationRecord:
+    """A provider namespace's registration state in one subscription: `state` until `settles_at`,
+    `settled_state` from then on."""
+
+    subscription_key: str
+    namespace_key: str
+    state: str
+    settled_state: str
+    settles_at: float
+
+    def state_at(self, now: float) -> str:
+        return self.settled_state if now >= self.settles_at else self.state
 
 
 @dataclass(frozen=True)
@@ -322,6 +337,40 @@ class StoreTransaction:
             )
         )
 
+    # -- provider registrations ----------------------------------------------------------------------
+
+    def get_registration(self, subscription_key: str, namespace_key: str) -> RegistrationRecord | None:
+        row = self._c.execute(
+            select(provider_registrations).where(
+                provider_registrations.c.subscription_key == subscription_key,
+                provider_registrations.c.namespace_key == namespace_key,
+            )
+        ).first()
+        return RegistrationRecord(**row._mapping) if row is not None else None
+
+    def list_registrations(self, subscription_key: str) -> list[RegistrationRecord]:
+        rows = self._c.execute(
+            select(provider_registrations).where(provider_registrations.c.subscription_key == subscription_key)
+        ).all()
+        return [RegistrationRecord(**row._mapping) for row in rows]
+
+    def put_registration(self, record: RegistrationRecord) -> None:
+        table = provider_registrations
+        self._c.execute(
+            delete(table).where(
+                table.c.subscription_key == record.subscription_key, table.c.namespace_key == record.namespace_key
+            )
+        )
+        self._c.execute(
+            insert(table).values(
+                subscription_key=record.subscription_key,
+                namespace_key=record.namespace_key,
+                state=record.state,
+                settled_state=record.settled_state,
+                settles_at=record.settles_at,
+            )
+        )
+
     # -- resources ---------------------------------------------------------------------------------
 
     def get_resource(self, key: str) -> ResourceRecord | None:
@@ -474,12 +523,15 @@ class StoreTransaction:
     # -- resets --------------------------------------------------------------------------------------
 
     def delete_everything(self) -> None:
-        for table in (operations, resources, subscriptions):
+        for table in (operations, resources, provider_registrations, subscriptions):
             self._c.execute(delete(table))
 
     def delete_subscription(self, subscription_key: str) -> None:
         self._c.execute(delete(operations).where(operations.c.subscription_key == subscription_key))
         self._c.execute(delete(resources).where(resources.c.subscription_key == subscription_key))
+        self._c.execute(
+            delete(provider_registrations).where(provider_registrations.c.subscription_key == subscription_key)
+        )
         self._c.execute(delete(subscriptions).where(subscriptions.c.key == subscription_key))
 
     def delete_namespace(self, namespace: str) -> None:

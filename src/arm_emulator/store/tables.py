@@ -17,6 +17,19 @@ subscriptions = Table(
     Column("created_at", Float, nullable=False),
 )
 
+# A provider namespace's registration in a subscription, once it has been registered or unregistered
+# (absent: the default state, see arm.resource_providers). `settles_at`: when `state` (Registering,
+# Unregistering) gives way to `settled_state`.
+provider_registrations = Table(
+    "provider_registrations",
+    metadata,
+    Column("subscription_key", String(64), primary_key=True),
+    Column("namespace_key", String(128), primary_key=True),
+    Column("state", String(32), nullable=False),
+    Column("settled_state", String(32), nullable=False),
+    Column("settles_at", Float, nullable=False),
+)
+
 resources = Table(
     "resources",
     metadata,

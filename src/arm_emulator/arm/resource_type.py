@@ -196,6 +196,15 @@ class Action:
 ComputedItems = Callable[[ResourceContext, Body], list[Body]]
 
 
+# What any ARM resource name may be (ARM RPC: no `< > % & : \\ ? / #` or control characters, at most
+# 260), for types whose provider adds no rule of its own (names the network RP makes, group ids).
+ANY_ARM_NAME = NameRule(
+    r"[^<>%&:\\?/#*\x00-\x1f]{1,260}",
+    "The name must be 1 to 260 characters long and must not contain '<', '>', '%', '&', ':', '\\', '?', '/', "
+    "'#', '*' or control characters.",
+)
+
+
 @dataclass(frozen=True)
 class ResourceType:
     """A resource type: `type_segments` are the type names from the namespace down, e.g.

@@ -9,19 +9,17 @@ import copy
 from ...arm import errors
 from ...arm.bodies import validate
 from ...arm.resource_type import (
+    ANY_ARM_NAME,
     Action,
     ActionContext,
     ActionResult,
     Body,
-    Lifecycle,
-    LroProfile,
-    LroStep,
     ModelNames,
     ResourceContext,
     ResourceType,
     versioned,
 )
-from .private_endpoint_connections import PRIVATE_LINK_NAME
+from .private_endpoint_connections import PRIVATE_ENDPOINT_CONNECTIONS
 from .private_link_resources import GROUP_ID
 from .versions import API_VERSIONS, PACKAGE, models_of
 
@@ -64,26 +62,16 @@ def _update_private_endpoint_properties(ctx: ActionContext, body: Body | None) -
     return ActionResult(200, resource=proxy)
 
 
-_WRITING = LroProfile(status_code=201, steps=(LroStep("Creating", "Creating"),))
-_NO_PATCH = LroProfile(status_code=200)  # no PATCH in the swagger: the engine answers 405
-
 PRIVATE_ENDPOINT_CONNECTION_PROXIES = ResourceType(
     type_segments=("accounts", "privateEndpointConnectionProxies"),
     name_parameters=("accountName", "privateEndpointConnectionProxyId"),
-    name_rule=PRIVATE_LINK_NAME,
+    name_rule=ANY_ARM_NAME,
     api_versions=versioned(
         PACKAGE,
         API_VERSIONS,
         ModelNames(request="PrivateEndpointConnectionProxyRequest", response="PrivateEndpointConnectionProxyResponse"),
     ),
-    lifecycle=Lifecycle(
-        create=_WRITING,
-        replace=_WRITING,
-        unchanged=_WRITING,
-        patch=_NO_PATCH,
-        patch_tags_only=_NO_PATCH,
-        delete=LroProfile(status_code=202, steps=(LroStep("Deleting", "Deleting"),), location_header=True),
-    ),
+    lifecycle=PRIVATE_ENDPOINT_CONNECTIONS.lifecycle,  # the same codes and states as a connection
     prepare=_proxy_fields,
     list_by_subscription=False,
     list_by_resource_group=False,

@@ -6,25 +6,17 @@ from __future__ import annotations
 import copy
 
 from ...arm.resource_type import (
+    ANY_ARM_NAME,
     Body,
     Lifecycle,
     LroProfile,
     LroStep,
     ModelNames,
-    NameRule,
     ResourceContext,
     ResourceType,
     versioned,
 )
 from .versions import API_VERSIONS, PACKAGE
-
-# The swagger puts no rule on these names (the network RP makes them, `<endpoint>.<guid>`); these are the
-# characters no ARM resource name may hold.
-PRIVATE_LINK_NAME = NameRule(
-    r"[^<>%&:\\?/#*\x00-\x1f]{1,260}",
-    "The name must be 1 to 260 characters long and must not contain '<', '>', '%', '&', ':', '\\', '?', '/', "
-    "'#', '*' or control characters.",
-)
 
 
 def _connection_fields(ctx: ResourceContext, body: Body) -> Body:
@@ -50,7 +42,7 @@ _NO_PATCH = LroProfile(status_code=200)  # no PATCH in the swagger: the engine a
 PRIVATE_ENDPOINT_CONNECTIONS = ResourceType(
     type_segments=("accounts", "privateEndpointConnections"),
     name_parameters=("accountName", "privateEndpointConnectionName"),
-    name_rule=PRIVATE_LINK_NAME,
+    name_rule=ANY_ARM_NAME,
     api_versions=versioned(
         PACKAGE,
         API_VERSIONS,

@@ -14,24 +14,17 @@ from __future__ import annotations
 import copy
 
 from ...arm.resource_type import (
+    ANY_ARM_NAME,
     Body,
     Lifecycle,
     LroProfile,
     LroStep,
     ModelNames,
-    NameRule,
     ResourceContext,
     ResourceType,
     versioned,
 )
 from .versions import PACKAGE, SERVICE_PRIVATE_LINK_API_VERSIONS, WORKSPACE_API_VERSIONS
-
-# No rule in the swagger (the network RP names them `<endpoint>.<guid>`): only what no ARM name may hold.
-PRIVATE_LINK_NAME = NameRule(
-    r"[^<>%&:\\?/#*\x00-\x1f]{1,260}",
-    "The name must be 1 to 260 characters long and must not contain '<', '>', '%', '&', ':', '\\', '?', '/', "
-    "'#', '*' or control characters.",
-)
 
 LISTED_FIELD = "privateEndpointConnections"
 
@@ -68,7 +61,7 @@ def _connections(parent: str, parameter: str, api_versions: tuple[str, ...], req
     return ResourceType(
         type_segments=(parent, "privateEndpointConnections"),
         name_parameters=(parameter, "privateEndpointConnectionName"),
-        name_rule=PRIVATE_LINK_NAME,
+        name_rule=ANY_ARM_NAME,
         api_versions=versioned(
             PACKAGE, api_versions, ModelNames(request=request, response="PrivateEndpointConnectionDescriptionResponse")
         ),

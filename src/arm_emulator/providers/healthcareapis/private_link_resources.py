@@ -5,6 +5,7 @@ the parent (`computed_from_parent`) as the reference's examples show them
 from __future__ import annotations
 
 from ...arm.resource_type import (
+    ANY_ARM_NAME,
     Body,
     ComputedItems,
     Lifecycle,
@@ -14,7 +15,6 @@ from ...arm.resource_type import (
     ResourceType,
     versioned,
 )
-from .private_endpoint_connections import PRIVATE_LINK_NAME
 from .versions import PACKAGE, SERVICE_PRIVATE_LINK_API_VERSIONS, WORKSPACE_API_VERSIONS
 
 
@@ -50,7 +50,7 @@ def _link_resources(parent: str, parameter: str, api_versions: tuple[str, ...], 
     return ResourceType(
         type_segments=(parent, "privateLinkResources"),
         name_parameters=(parameter, "groupName"),
-        name_rule=PRIVATE_LINK_NAME,
+        name_rule=ANY_ARM_NAME,
         api_versions=versioned(
             PACKAGE,
             api_versions,

@@ -210,3 +210,15 @@ def test_with_the_setting_writes_need_the_namespace_registered(registering_emula
         # Unregistering refuses writes again, deletes included.
         assert _post(http, SUBSCRIPTION, "Microsoft.HealthcareApis", "unregister") == "Unregistering"
         assert http.delete(workspace).status_code == 409
+
+
+def test_a_reset_forgets_registrations(registering_emulator: EmulatorProcess) -> None:
+    subscription = "2d3e4f50-6172-4c83-9d94-b5c6d7e8f90a"
+    with registering_emulator.client() as http:
+        _post(http, subscription, "Microsoft.DeviceUpdate", "register")
+        _post(http, subscription, "Microsoft.HealthcareApis", "register")
+        assert http.post("/_emulator/reset?provider=Microsoft.DeviceUpdate").status_code in (200, 204)
+        assert _state(http, subscription, "Microsoft.DeviceUpdate") == "NotRegistered"
+        assert _state(http, subscription, "Microsoft.HealthcareApis") == "Registered"
+        assert http.post(f"/_emulator/reset?subscription={subscription}").status_code in (200, 204)
+        assert _state(http, subscription, "Microsoft.HealthcareApis") == "NotRegistered"

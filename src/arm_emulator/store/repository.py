@@ -535,8 +535,12 @@ class StoreTransaction:
         self._c.execute(delete(subscriptions).where(subscriptions.c.key == subscription_key))
 
     def delete_namespace(self, namespace: str) -> None:
-        """Every resource and operation of one provider namespace (resource groups stay)."""
+        """Every resource and operation of one provider namespace, and its registrations (resource
+        groups stay)."""
         prefix = namespace.lower() + "/"
+        self._c.execute(
+            delete(provider_registrations).where(provider_registrations.c.namespace_key == namespace.lower())
+        )
         self._c.execute(delete(operations).where(func.lower(operations.c.namespace) == namespace.lower()))
         self._c.execute(delete(resources).where(resources.c.type_key.startswith(prefix, autoescape=True)))
 

@@ -84,6 +84,7 @@ def test_the_banner_tells_how_to_trust_the_ca_and_log_in(emulator: EmulatorProce
     assert f"AZURE_CLIENT_SECRET={identity['app']['client_secret']}" in banner
     assert f"ARM_SUBSCRIPTION_ID={identity['subscriptionId']}" in banner
     assert f"{emulator.url}/metadata/endpoints?api-version=2022-09-01" in banner
+    assert f"dashboard: {emulator.url}/_emulator/ui" in banner
 
 
 def test_a_restart_leaves_out_what_only_a_first_start_a_token_or_another_command_needs(tmp_path: Path) -> None:

@@ -96,7 +96,8 @@ def _banner(settings: Settings, url: str, tls: TlsFiles | None, directory: Direc
         f"    export ARM_CLIENT_SECRET={app.client_secret} ARM_SUBSCRIPTION_ID={subscription}",
         f"  authority (Entra ID): {url}/{tenant}",
         f"  cloud metadata: {url}/metadata/endpoints?api-version=2022-09-01",
-        f"  health: {url}/_emulator/health",
+        f"  dashboard: {url}/_emulator/ui  (in a browser that trusts the local CA)",
+        f"  health: {url}/_emulator/health",  # the last line: tools wait for it
     ]
     return "\n".join(lines)
 

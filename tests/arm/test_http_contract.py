@@ -112,6 +112,7 @@ def test_unknown_namespace_type_and_route_are_arm_errors(http: httpx.Client, res
     nowhere = http.get("/not/an/arm/path")
     assert nowhere.status_code == 404
     assert error_of(nowhere)["code"] == "NotFound"
+    assert "does not serve this endpoint" in error_of(nowhere)["message"]
 
 
 # -- names and bodies ------------------------------------------------------------------------------

@@ -113,7 +113,12 @@ def invalid_resource_type(type_name: str, namespace: str, api_version: str | Non
 
 
 def no_route(method: str, path: str) -> ArmError:
-    return ArmError(404, "NotFound", f"No HTTP resource was found that matches '{method} {path}'.")
+    return ArmError(
+        404,
+        "NotFound",
+        f"No HTTP resource was found that matches '{method} {path}'. "
+        "The ARM emulator does not serve this endpoint; its README lists the endpoints it serves.",
+    )
 
 
 def method_not_allowed(method: str, path: str) -> ArmError:

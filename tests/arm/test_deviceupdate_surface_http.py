@@ -12,9 +12,7 @@ from conftest import REPO_ROOT, SUBSCRIPTION, arm_path, unique
 
 DU = "api-version=2023-07-01"
 NS = "Microsoft.DeviceUpdate"
-HUB = (
-    f"/subscriptions/{SUBSCRIPTION}/resourceGroups/hubs-rg/providers/Microsoft.Devices/IotHubs/contoso-hub-0123456789"
-)
+HUB = f"/subscriptions/{SUBSCRIPTION}/resourceGroups/hubs-rg/providers/Microsoft.Devices/IotHubs/contoso-hub-0123456789"
 STORAGE = f"/subscriptions/{SUBSCRIPTION}/resourceGroups/adu-rg/providers/Microsoft.Storage/storageAccounts/adulogs"
 INSTANCE = {
     "location": "westus2",

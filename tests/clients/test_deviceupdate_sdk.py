@@ -228,9 +228,7 @@ def test_private_endpoint_connection_proxies(emulator: EmulatorProcess, group: s
     assert result.provisioning_state == "Succeeded"
     assert result.remote_private_endpoint.id == ENDPOINT
     [link_proxy] = result.remote_private_endpoint.private_link_service_proxies
-    assert [(g.group_id, g.member_name) for g in link_proxy.group_connectivity_information] == [
-        ("DeviceUpdate", "adu")
-    ]
+    assert [(g.group_id, g.member_name) for g in link_proxy.group_connectivity_information] == [("DeviceUpdate", "adu")]
     assert client.private_endpoint_connection_proxies.validate(group, account, "pe1.proxy", proxy) is None
     assert (
         client.private_endpoint_connection_proxies.update_private_endpoint_properties(

@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from . import __version__, control
-from .arm import cloud_metadata, error_handlers, locations, resource_groups, resource_providers, subscriptions
+from .arm import cloud_metadata, error_handlers, locations, resource_groups, resource_providers, subscriptions, tags
 from .arm.actions import register_provider_actions
 from .arm.auth import Authenticator
 from .arm.dispatch import DirectRoutes
@@ -99,6 +99,7 @@ def create_app(
         register_provider_actions(router, provider)
     resource_groups.register(router)
     subscriptions.register(router)
+    tags.register(router)
     locations.register(router)
     resource_providers.register(router)
     cloud_metadata.register(router)

@@ -15,7 +15,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
 
 from . import tables
-from .tables import operations, provider_registrations, resources, subscriptions
+from .tables import operations, provider_registrations, resources, subscription_tags, subscriptions
 
 
 @dataclass(frozen=True)
@@ -337,6 +337,31 @@ class StoreTransaction:
             )
         )
 
+    # -- subscription tags -------------------------------------------------------------------------
+
+    def get_subscription_tags(self, subscription_key: str) -> dict[str, Any]:
+        """The subscription's tags document: {"tags": {...}, "predefined": {name: [values]}}."""
+        row = self._c.execute(
+            select(subscription_tags.c.body).where(subscription_tags.c.subscription_key == subscription_key)
+        ).first()
+        document: dict[str, Any] = json.loads(row.body) if row is not None else {}
+        document.setdefault("tags", {})
+        document.setdefault("predefined", {})
+        return document
+
+    def put_subscription_tags(self, subscription_key: str, document: dict[str, Any]) -> None:
+        self._c.execute(delete(subscription_tags).where(subscription_tags.c.subscription_key == subscription_key))
+        self._c.execute(
+            insert(subscription_tags).values(
+                subscription_key=subscription_key, body=json.dumps(document, separators=(",", ":"))
+            )
+        )
+
+    def resource_bodies(self, subscription_key: str) -> Iterator[dict[str, Any]]:
+        """Every stored body (resource groups and resources) of one subscription."""
+        for row in self._c.execute(select(resources.c.body).where(resources.c.subscription_key == subscription_key)):
+            yield json.loads(row.body)
+
     # -- provider registrations ----------------------------------------------------------------------
 
     def get_registration(self, subscription_key: str, namespace_key: str) -> RegistrationRecord | None:
@@ -523,7 +548,7 @@ class StoreTransaction:
     # -- resets --------------------------------------------------------------------------------------
 
     def delete_everything(self) -> None:
-        for table in (operations, resources, provider_registrations, subscriptions):
+        for table in (operations, resources, provider_registrations, subscription_tags, subscriptions):
             self._c.execute(delete(table))
 
     def delete_subscription(self, subscription_key: str) -> None:
@@ -532,6 +557,7 @@ class StoreTransaction:
         self._c.execute(
             delete(provider_registrations).where(provider_registrations.c.subscription_key == subscription_key)
         )
+        self._c.execute(delete(subscription_tags).where(subscription_tags.c.subscription_key == subscription_key))
         self._c.execute(delete(subscriptions).where(subscriptions.c.key == subscription_key))
 
     def delete_namespace(self, namespace: str) -> None:

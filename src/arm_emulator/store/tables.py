@@ -30,6 +30,15 @@ provider_registrations = Table(
     Column("settles_at", Float, nullable=False),
 )
 
+# A subscription's own tags and its predefined tag names and values (tagNames), as one JSON document:
+# {"tags": {name: value}, "predefined": {name: [value, ...]}}.
+subscription_tags = Table(
+    "subscription_tags",
+    metadata,
+    Column("subscription_key", String(64), primary_key=True),
+    Column("body", Text, nullable=False),
+)
+
 resources = Table(
     "resources",
     metadata,

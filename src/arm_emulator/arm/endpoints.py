@@ -7,7 +7,7 @@ hot), and `document_parameters` adds the path parameters and api-version to the 
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 from starlette.requests import Request
@@ -30,6 +30,14 @@ def endpoint(handler: Handler) -> Callable[..., Any]:
     call.__name__ = getattr(handler, "__name__", "endpoint")
     setattr(call, HANDLER_ATTRIBUTE, handler)
     return call
+
+
+def add_routes(router: Any, routes: Iterable[tuple[str, str, Handler, str]], tag: str) -> None:
+    """Declare ARM routes, each `(method, path, handler, operation id)`, under one OpenAPI tag."""
+    for method, path, handler, name in routes:
+        router.add_api_route(
+            path, endpoint(handler), methods=[method], operation_id=name, tags=[tag], response_class=Response
+        )
 
 
 def document_parameters(schema: dict[str, Any]) -> dict[str, Any]:

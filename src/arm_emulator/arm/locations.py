@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from .api_versions import require_dated_api_version
-from .endpoints import endpoint
+from .endpoints import add_routes
 from .regions import REGION_BY_NAME, REGIONS, Region, paired_region
 from .responses import json_response
 from .runtime import runtime_of
@@ -73,12 +73,6 @@ def register(router: APIRouter) -> None:
         ("/subscriptions/{subscriptionId}/locations", list_locations, "Subscriptions_ListLocations"),
         ("/locations", list_tenant_locations, "Locations_ListAtTenantScope"),
     ]
-    for path, handler, name in routes:
-        router.add_api_route(
-            path,
-            endpoint(handler),
-            methods=["GET"],
-            operation_id=name,
-            tags=["Microsoft.Resources/subscriptions"],
-            response_class=Response,
-        )
+    add_routes(
+        router, [("GET", path, handler, name) for path, handler, name in routes], "Microsoft.Resources/subscriptions"
+    )

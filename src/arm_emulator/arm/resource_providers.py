@@ -14,7 +14,7 @@ from starlette.responses import Response
 from ..store.repository import RegistrationRecord
 from . import errors
 from .api_versions import require_dated_api_version
-from .endpoints import endpoint
+from .endpoints import add_routes
 from .regions import display_name
 from .resource_type import Provider
 from .responses import json_response
@@ -247,12 +247,4 @@ def register(router: APIRouter) -> None:
         ("GET", "/providers/{namespace}", get_tenant_provider, "Providers_GetAtTenantScope"),
         ("GET", "/providers/{namespace}/operations", list_operations, "Operations_List"),
     ]
-    for method, path, handler, name in routes:
-        router.add_api_route(
-            path,
-            endpoint(handler),
-            methods=[method],
-            operation_id=name,
-            tags=["Microsoft.Resources/providers"],
-            response_class=Response,
-        )
+    add_routes(router, routes, "Microsoft.Resources/providers")

@@ -10,7 +10,7 @@ from starlette.responses import Response
 
 from ..store.repository import SubscriptionRecord
 from .api_versions import require_dated_api_version
-from .endpoints import endpoint
+from .endpoints import add_routes
 from .responses import json_response
 from .runtime import Runtime, runtime_of
 from .scopes import require_subscription
@@ -89,12 +89,6 @@ def register(router: APIRouter) -> None:
         ("/subscriptions/{subscriptionId}", get_subscription, "Subscriptions_Get"),
         ("/tenants", list_tenants, "Tenants_List"),
     ]
-    for path, handler, name in routes:
-        router.add_api_route(
-            path,
-            endpoint(handler),
-            methods=["GET"],
-            operation_id=name,
-            tags=["Microsoft.Resources/subscriptions"],
-            response_class=Response,
-        )
+    add_routes(
+        router, [("GET", path, handler, name) for path, handler, name in routes], "Microsoft.Resources/subscriptions"
+    )

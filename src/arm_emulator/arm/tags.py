@@ -24,7 +24,7 @@ from .auth import caller
 from .bodies import check_tags, parse_json_object, validate
 from .conditions import new_etag
 from .embedding import sync_parent
-from .endpoints import endpoint
+from .endpoints import add_routes
 from .operations import fresh_resource
 from .resource_id import ResourceId, resource_group_id
 from .responses import empty_response, json_response
@@ -368,22 +368,14 @@ def register(router: APIRouter) -> None:
     names = "/subscriptions/{subscriptionId}/tagNames"
     at_scope = "/{scope:path}" + TAGS_SUFFIX
     routes = [
-        ("GET", names, list_tag_names, "List"),
-        ("PUT", names + "/{tagName}", create_tag_name, "CreateOrUpdate"),
-        ("DELETE", names + "/{tagName}", delete_tag_name, "Delete"),
-        ("PUT", names + "/{tagName}/tagValues/{tagValue}", create_tag_value, "CreateOrUpdateValue"),
-        ("DELETE", names + "/{tagName}/tagValues/{tagValue}", delete_tag_value, "DeleteValue"),
-        ("GET", at_scope, get_at_scope, "GetAtScope"),
-        ("PUT", at_scope, create_or_update_at_scope, "CreateOrUpdateAtScope"),
-        ("PATCH", at_scope, update_at_scope, "UpdateAtScope"),
-        ("DELETE", at_scope, delete_at_scope, "DeleteAtScope"),
+        ("GET", names, list_tag_names, "Tags_List"),
+        ("PUT", names + "/{tagName}", create_tag_name, "Tags_CreateOrUpdate"),
+        ("DELETE", names + "/{tagName}", delete_tag_name, "Tags_Delete"),
+        ("PUT", names + "/{tagName}/tagValues/{tagValue}", create_tag_value, "Tags_CreateOrUpdateValue"),
+        ("DELETE", names + "/{tagName}/tagValues/{tagValue}", delete_tag_value, "Tags_DeleteValue"),
+        ("GET", at_scope, get_at_scope, "Tags_GetAtScope"),
+        ("PUT", at_scope, create_or_update_at_scope, "Tags_CreateOrUpdateAtScope"),
+        ("PATCH", at_scope, update_at_scope, "Tags_UpdateAtScope"),
+        ("DELETE", at_scope, delete_at_scope, "Tags_DeleteAtScope"),
     ]
-    for method, path, handler, name in routes:
-        router.add_api_route(
-            path,
-            endpoint(handler),
-            methods=[method],
-            operation_id=f"Tags_{name}",
-            tags=["Microsoft.Resources/tags"],
-            response_class=Response,
-        )
+    add_routes(router, routes, "Microsoft.Resources/tags")

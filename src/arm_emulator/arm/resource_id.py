@@ -85,12 +85,17 @@ def resource_group_id(subscription_id: str, resource_group: str) -> str:
     return f"/subscriptions/{subscription_id}/resourceGroups/{resource_group}"
 
 
+_EMPTY_SEGMENTS = re.compile(r"/{2,}")
+
+
 class PathCanonicalizer:
     """Rewrites the fixed segments of a request path to the casing the routes are declared in.
 
     ARM paths alternate `key/value` (`subscriptions/{id}/resourceGroups/{name}/...`), except that
     `providers` is followed directly by a namespace. Only keys and namespaces are rewritten, so a
-    resource group that happens to be called `Providers` keeps its casing.
+    resource group that happens to be called `Providers` keeps its casing. Empty segments are dropped,
+    as ARM drops them: clients build `providers/{ns}/{parentPath}/{type}` with an empty parent path,
+    and `/{resourceId}` with an id that starts with `/`.
     """
 
     def __init__(self, route_paths: Iterable[str]) -> None:
@@ -105,6 +110,8 @@ class PathCanonicalizer:
         self._words: Mapping[str, str] = words
 
     def canonicalize(self, path: str) -> str:
+        if "//" in path:
+            path = _EMPTY_SEGMENTS.sub("/", path)
         segments = path.split("/")
         # segments[0] is "" for an absolute path.
         index = 1
@@ -135,3 +142,80 @@ def parse_resource_id(resource_id: str) -> ResourceId:
     pairs = segments[6:]
     types = tuple((pairs[i], pairs[i + 1]) for i in range(0, len(pairs), 2))
     return ResourceId(segments[1], segments[3], segments[5], types)
+
+
+@dataclass(frozen=True)
+class ScopedResourceId:
+    """A resource id at any scope: `{scope}/providers/{ns}/{type}/{name}[/{type}/{name}]...`, where the
+    scope is a subscription, a resource group or another resource (an extension resource, such as a
+    role assignment on a storage account)."""
+
+    scope: str
+    subscription_id: str
+    resource_group: str | None
+    namespace: str
+    types: tuple[tuple[str, str], ...]
+
+    @property
+    def name(self) -> str:
+        return self.types[-1][1]
+
+    @property
+    def type_name(self) -> str:
+        return "/".join([self.namespace, *(t for t, _ in self.types)])
+
+    @property
+    def type_key(self) -> str:
+        return self.type_name.lower()
+
+    @property
+    def id(self) -> str:
+        pairs = "/".join(f"{t}/{n}" for t, n in self.types)
+        return f"{self.scope}/providers/{self.namespace}/{pairs}"
+
+    @property
+    def key(self) -> str:
+        return key_of(self.id)
+
+    @property
+    def parent_id(self) -> str:
+        """The resource it is nested in, else its scope."""
+        if len(self.types) == 1:
+            return self.scope
+        pairs = "/".join(f"{t}/{n}" for t, n in self.types[:-1])
+        return f"{self.scope}/providers/{self.namespace}/{pairs}"
+
+    @property
+    def resource_group_key(self) -> str | None:
+        return key_of(resource_group_id(self.subscription_id, self.resource_group)) if self.resource_group else None
+
+    @property
+    def type_path_with_names(self) -> str:
+        return "/".join([self.namespace, *(f"{t}/{n}" for t, n in self.types)])
+
+
+def parse_scoped_path(path: str) -> tuple[ScopedResourceId, str | None] | None:
+    """A path to a resource at any scope, or to a collection of one type there: the id (for a
+    collection, of the collection's parent with the listed type's name left empty) and the listed
+    type (None for a single resource). None if the path is neither. The namespace is the one after
+    the last `providers`."""
+    segments = path.strip("/").split("/")
+    if len(segments) < 4 or segments[0].lower() != "subscriptions" or not all(segments):
+        return None
+    providers_at = max((i for i, s in enumerate(segments) if s.lower() == "providers" and i % 2 == 0), default=0)
+    if providers_at < 2 or providers_at + 2 >= len(segments):
+        return None
+    scope_segments = segments[:providers_at]
+    if len(scope_segments) > 2 and scope_segments[2].lower() != "resourcegroups":
+        return None  # a subscription-level resource's own extension: not a shape ARM clients send
+    if len(scope_segments) not in (2, 4) and (len(scope_segments) < 8 or scope_segments[4].lower() != "providers"):
+        return None
+    resource_group = scope_segments[3] if len(scope_segments) >= 4 else None
+    rest = segments[providers_at + 2 :]
+    listed = rest[-1] if len(rest) % 2 else None
+    pairs = rest[:-1] if listed else rest
+    types = tuple((pairs[i], pairs[i + 1]) for i in range(0, len(pairs), 2))
+    if listed is not None:
+        types = (*types, (listed, ""))
+    scope = "/" + "/".join(scope_segments)
+    return ScopedResourceId(scope, segments[1], resource_group, segments[providers_at + 1], types), listed

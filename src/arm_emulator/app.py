@@ -11,7 +11,16 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from . import __version__, control
-from .arm import cloud_metadata, error_handlers, locations, resource_groups, resource_providers, subscriptions, tags
+from .arm import (
+    cloud_metadata,
+    error_handlers,
+    generic_resources,
+    locations,
+    resource_groups,
+    resource_providers,
+    subscriptions,
+    tags,
+)
 from .arm.actions import register_provider_actions
 from .arm.auth import Authenticator
 from .arm.dispatch import DirectRoutes
@@ -31,7 +40,7 @@ from .identity import routes as identity_routes
 from .identity.directory import load_directory
 from .identity.keys import load_signing_key
 from .identity.tokens import TokenService
-from .providers import PROVIDERS
+from .providers import GENERIC_HOOKS, PROVIDERS
 from .settings import Settings
 from .store.repository import SqlStore
 
@@ -45,7 +54,7 @@ def create_app(
         settings.data_dir, tenant_id=settings.tenant_id, registrations_file=settings.registrations_file
     )
     tokens = TokenService(load_signing_key(settings.data_dir), clock, settings.token_lifetime_seconds)
-    registry = Registry(providers)
+    registry = Registry(providers, GENERIC_HOOKS)
     runtime = Runtime(
         settings,
         SqlStore(settings.resolved_database_url),
@@ -89,8 +98,8 @@ def create_app(
     app.state.live = app.state.ready = False
 
     # Routes, matched in this order: each provider's declared types first (the busiest), ARM's own
-    # APIs, cloud discovery, the emulator's own, then the fake Entra ID (its paths start with a
-    # tenant, so they must come last).
+    # APIs, cloud discovery, the emulator's own, the fake Entra ID (its paths start with a tenant),
+    # then every type no provider declares (stored generically; it stands behind all the others).
     router = app.router
     for provider in registry.providers:
         for resource_type in provider.resource_types:
@@ -105,6 +114,7 @@ def create_app(
     cloud_metadata.register(router)
     control.register(router)
     identity_routes.register(router)
+    generic_resources.register(router)
 
     # The OpenAPI document names every path parameter, though the endpoints only take the request.
     def openapi() -> dict[str, Any]:

@@ -63,6 +63,11 @@ class Settings(BaseSettings):
         description="Namespaces start NotRegistered in each subscription, and a write to one not registered "
         "answers 409 MissingSubscriptionRegistration (register it first, as in Azure).",
     )
+    generic_resources: bool = Field(
+        True,
+        description="Store resource types no provider here declares (storage accounts, role assignments, ...) "
+        "as plain ARM resources; off: they answer 400 NoRegisteredProviderFound.",
+    )
     subscriptions: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="Allowed subscription ids; empty = any well-formed id, registered on first use.",

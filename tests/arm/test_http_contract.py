@@ -105,8 +105,10 @@ def test_unsupported_api_version_names_the_supported_ones(http: httpx.Client, re
 
 
 def test_unknown_namespace_type_and_route_are_arm_errors(http: httpx.Client, resource_group: str) -> None:
-    namespace = http.get(f"{arm_path(resource_group, 'things', 'x', namespace='Microsoft.Nope')}?{HC}")
+    namespace = http.get(f"{arm_path(resource_group, 'things', 'x', namespace='Nope')}?{HC}")
     assert (namespace.status_code, error_of(namespace)["code"]) == (400, "InvalidResourceNamespace")
+    generic = http.get(f"{arm_path(resource_group, 'things', 'x', namespace='Microsoft.Nope')}?{HC}")
+    assert (generic.status_code, error_of(generic)["code"]) == (404, "ResourceNotFound")  # stored generically
     kind = http.get(f"{arm_path(resource_group, 'fhirservices', 'x')}?{HC}")
     assert (kind.status_code, error_of(kind)["code"]) == (400, "InvalidResourceType")
     nowhere = http.get("/not/an/arm/path")

@@ -17,6 +17,9 @@ Handler = Callable[[Request, dict[str, str]], Awaitable[Response]]
 _PLACEHOLDER = re.compile(r"{(\w+)}")
 # Set on each endpoint made here: the handler it calls, which arm.dispatch calls directly.
 HANDLER_ATTRIBUTE = "arm_handler"
+# The OpenAPI tag of routes that stand behind all others (generic resources): a method they serve
+# on a path is not one the path "allows" when telling 405 from 404.
+FALLBACK_ROUTE_TAG = "Generic resources"
 # Paths whose operations take no api-version.
 _NO_API_VERSION = ("/_emulator", "/{tenant}")
 

@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from . import errors
+from .endpoints import FALLBACK_ROUTE_TAG
 from .errors import ArmError
 from .registry import Registry
 from .responses import error_response
@@ -45,14 +46,15 @@ def _unrouted(request: Request, registry: Registry, status: int) -> ArmError:
     return errors.no_route(request.method, path)
 
 
-def _allowed_methods(request: Request) -> str:
+def allowed_methods(request: Request) -> str:
     """Every method some route serves on this path (each verb is its own route here, so Starlette's
-    own Allow header names only the first)."""
+    own Allow header names only the first); the generic routes behind all others do not count."""
     path = request.url.path
     methods: set[str] = set()
     for route in request.app.routes:
         regex = getattr(route, "path_regex", None)
-        if regex is not None and regex.match(path):
+        fallback = FALLBACK_ROUTE_TAG in (getattr(route, "tags", None) or ())
+        if regex is not None and not fallback and regex.match(path):
             methods |= set(getattr(route, "methods", None) or ())
     return ", ".join(sorted(methods))
 
@@ -63,9 +65,10 @@ def error_response_for(request: Request, error: Exception, registry: Registry) -
         return render(error, request.url.path, registry)
     if isinstance(error, HTTPException):
         if error.status_code in (404, 405):
-            arm_error = _unrouted(request, registry, error.status_code)
-            if error.status_code == 405:
-                arm_error.headers["Allow"] = _allowed_methods(request)
+            allowed = allowed_methods(request) if error.status_code == 405 else ""
+            arm_error = _unrouted(request, registry, 405 if allowed else 404)
+            if allowed:
+                arm_error.headers["Allow"] = allowed
         else:
             arm_error = ArmError(error.status_code, "BadRequest", str(error.detail))
         return render(arm_error, request.url.path, registry)

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 from .resource_type import Provider, ResourceType
 
+# (resource id, tenant id, body) -> body: what a generically stored type's real service adds.
+GenericHook = Callable[[str, str, dict[str, Any]], dict[str, Any]]
+
 
 class Registry:
-    def __init__(self, providers: Iterable[Provider]) -> None:
+    def __init__(self, providers: Iterable[Provider], generic_hooks: Mapping[str, GenericHook] | None = None) -> None:
         self.providers: tuple[Provider, ...] = tuple(providers)
+        self.generic_hooks: Mapping[str, GenericHook] = {k.lower(): v for k, v in (generic_hooks or {}).items()}
         self._by_namespace = {p.namespace.lower(): p for p in self.providers}
         self._by_type_key: dict[str, tuple[Provider, ResourceType]] = {
             provider.type_name(rt).lower(): (provider, rt)

@@ -5,6 +5,7 @@ operations."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter
@@ -15,6 +16,7 @@ from ..store.repository import RegistrationRecord
 from . import errors
 from .api_versions import require_dated_api_version
 from .endpoints import add_routes
+from .generic_writes import is_generic_namespace
 from .regions import display_name
 from .resource_type import Provider
 from .responses import json_response
@@ -56,23 +58,69 @@ def _resource_types(provider: Provider) -> list[dict[str, Any]]:
     ]
 
 
-def provider_body(subscription_id: str, provider: Provider, registration_state: str = REGISTERED) -> dict[str, Any]:
-    return {
-        "id": f"/subscriptions/{subscription_id}/providers/{provider.namespace}",
-        "namespace": provider.namespace,
-        "registrationState": registration_state,
-        "registrationPolicy": "RegistrationRequired",
-        "resourceTypes": _resource_types(provider),
-    }
+def _generic_resource_types(types: dict[str, tuple[str, list[str]]]) -> list[dict[str, Any]]:
+    """A generic namespace's types: those stored so far, with the api-versions they were written with
+    (what a client that looks the version up, as `az resource` does, needs); any location."""
+    return [
+        {"resourceType": name.split("/", 1)[1], "locations": [], "apiVersions": versions, "capabilities": "None"}
+        for name, versions in sorted(types.values())
+    ]
 
 
-def tenant_provider_body(provider: Provider) -> dict[str, Any]:
-    """The tenant-level document: what the namespace serves, no registration (that is per subscription)."""
-    return {
-        "id": f"/providers/{provider.namespace}",
-        "namespace": provider.namespace,
-        "resourceTypes": _resource_types(provider),
-    }
+@dataclass(frozen=True)
+class NamespaceDocument:
+    """What the providers API says of one namespace: a declared provider's types, or the types a
+    generic namespace has stored."""
+
+    namespace: str
+    resource_types: list[dict[str, Any]]
+
+    def body(self, subscription_id: str | None, registration_state: str = REGISTERED) -> dict[str, Any]:
+        """The subscription's document, or (no subscription) the tenant's, which has no registration."""
+        if subscription_id is None:
+            return {
+                "id": f"/providers/{self.namespace}",
+                "namespace": self.namespace,
+                "resourceTypes": self.resource_types,
+            }
+        return {
+            "id": f"/subscriptions/{subscription_id}/providers/{self.namespace}",
+            "namespace": self.namespace,
+            "registrationState": registration_state,
+            "registrationPolicy": "RegistrationRequired",
+            "resourceTypes": self.resource_types,
+        }
+
+
+def namespace_documents(runtime: Runtime) -> list[NamespaceDocument]:
+    """Every declared provider, then (when undeclared types are stored generically) each namespace
+    that has stored some."""
+    documents = [NamespaceDocument(p.namespace, _resource_types(p)) for p in runtime.registry.providers]
+    if runtime.settings.generic_resources:
+        with runtime.store.transaction() as tx:
+            stored = tx.generic_types()
+        by_namespace: dict[str, dict[str, tuple[str, list[str]]]] = {}
+        for type_key, entry in stored.items():
+            by_namespace.setdefault(type_key.split("/", 1)[0], {})[type_key] = entry
+        for types in by_namespace.values():
+            namespace = next(iter(types.values()))[0].split("/", 1)[0]
+            documents.append(NamespaceDocument(namespace, _generic_resource_types(types)))
+    return documents
+
+
+def namespace_document(runtime: Runtime, namespace: str) -> NamespaceDocument:
+    """One namespace's document; an undeclared one is known when undeclared types are stored
+    generically (with the types stored so far), else 404 InvalidResourceNamespace."""
+    provider = runtime.registry.provider(namespace)
+    if provider is not None:
+        return NamespaceDocument(provider.namespace, _resource_types(provider))
+    if not runtime.settings.generic_resources or not is_generic_namespace(runtime, namespace):
+        raise errors.invalid_resource_namespace(namespace, status=404)
+    with runtime.store.transaction() as tx:
+        types = tx.generic_types(namespace.lower())
+    if types:
+        namespace = next(iter(types.values()))[0].split("/", 1)[0]  # the casing first written
+    return NamespaceDocument(namespace, _generic_resource_types(types))
 
 
 def operations_body(provider: Provider) -> dict[str, Any]:
@@ -126,11 +174,11 @@ def registration_state(runtime: Runtime, subscription_key: str, namespace: str) 
     return record.state_at(runtime.clock.now()) if record is not None else _default_state(runtime)
 
 
-def _change_registration(runtime: Runtime, subscription_key: str, provider: Provider, *, register: bool) -> str:
+def _change_registration(runtime: Runtime, subscription_key: str, namespace: str, *, register: bool) -> str:
     """Start registering or unregistering; the state to answer now (Registering / Unregistering, or
     the current one when there is nothing to change). The transition takes one provisioning step
     (`--lro-step-seconds`; in fast mode the next read already sees it done)."""
-    namespace_key = provider.namespace.lower()
+    namespace_key = namespace.lower()
     now = runtime.clock.now()
     with runtime.store.transaction() as tx:
         existing = tx.get_registration(subscription_key, namespace_key)
@@ -186,8 +234,8 @@ async def list_providers(request: Request, params: dict[str, str]) -> Response:
     with runtime.store.transaction() as tx:
         subscription = require_subscription(runtime, tx, params["subscriptionId"])
     value = [
-        provider_body(subscription.subscription_id, p, registration_state(runtime, subscription.key, p.namespace))
-        for p in runtime.registry.providers
+        document.body(subscription.subscription_id, registration_state(runtime, subscription.key, document.namespace))
+        for document in namespace_documents(runtime)
     ]
     return json_response({"value": value})
 
@@ -197,9 +245,9 @@ async def get_provider(request: Request, params: dict[str, str]) -> Response:
     require_dated_api_version(request, KNOWN_API_VERSIONS)
     with runtime.store.transaction() as tx:
         subscription = require_subscription(runtime, tx, params["subscriptionId"])
-    provider = _provider(request, params["namespace"])
-    state = registration_state(runtime, subscription.key, provider.namespace)
-    return json_response(provider_body(subscription.subscription_id, provider, state))
+    document = namespace_document(runtime, params["namespace"])
+    state = registration_state(runtime, subscription.key, document.namespace)
+    return json_response(document.body(subscription.subscription_id, state))
 
 
 async def _register_or_unregister(request: Request, params: dict[str, str], *, register: bool) -> Response:
@@ -207,9 +255,9 @@ async def _register_or_unregister(request: Request, params: dict[str, str], *, r
     require_dated_api_version(request, KNOWN_API_VERSIONS)
     with runtime.store.transaction() as tx:
         subscription = require_subscription(runtime, tx, params["subscriptionId"])
-    provider = _provider(request, params["namespace"])
-    state = _change_registration(runtime, subscription.key, provider, register=register)
-    return json_response(provider_body(subscription.subscription_id, provider, state))
+    document = namespace_document(runtime, params["namespace"])
+    state = _change_registration(runtime, subscription.key, document.namespace, register=register)
+    return json_response(document.body(subscription.subscription_id, state))
 
 
 async def register_provider(request: Request, params: dict[str, str]) -> Response:
@@ -223,12 +271,12 @@ async def unregister_provider(request: Request, params: dict[str, str]) -> Respo
 async def list_tenant_providers(request: Request, params: dict[str, str]) -> Response:
     runtime = runtime_of(request)
     require_dated_api_version(request, KNOWN_API_VERSIONS)
-    return json_response({"value": [tenant_provider_body(p) for p in runtime.registry.providers]})
+    return json_response({"value": [document.body(None) for document in namespace_documents(runtime)]})
 
 
 async def get_tenant_provider(request: Request, params: dict[str, str]) -> Response:
     require_dated_api_version(request, KNOWN_API_VERSIONS)
-    return json_response(tenant_provider_body(_provider(request, params["namespace"])))
+    return json_response(namespace_document(runtime_of(request), params["namespace"]).body(None))
 
 
 async def list_operations(request: Request, params: dict[str, str]) -> Response:

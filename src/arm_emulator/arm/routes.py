@@ -247,11 +247,12 @@ class ResourceRoutes:
 
     @staticmethod
     def _blocking_children(runtime: Runtime, tx: StoreTransaction, rid: ResourceId) -> bool:
-        """Whether the resource has children that stop its deletion: any but those it lists in its
-        own properties (private endpoint connections go with it)."""
+        """Whether the resource has children that stop its deletion: any of its provider's but those
+        it lists in its own properties (private endpoint connections go with it). Resources of other
+        namespaces on it (role assignments, locks: extension resources) go with it too."""
         for type_key in tx.child_type_keys(rid.key):
             found = runtime.registry.resource_type(type_key)
-            if found is None or found[1].embedded_in_parent is None:
+            if found is not None and found[1].embedded_in_parent is None:
                 return True
         return False
 

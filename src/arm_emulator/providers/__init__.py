@@ -4,5 +4,8 @@ from __future__ import annotations
 
 from ..arm.resource_type import Provider
 from . import deviceupdate, healthcareapis
+from .generic_types import GENERIC_HOOKS
 
 PROVIDERS: tuple[Provider, ...] = (healthcareapis.PROVIDER, deviceupdate.PROVIDER)
+
+__all__ = ["GENERIC_HOOKS", "PROVIDERS"]

@@ -15,7 +15,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
 
 from . import tables
-from .tables import operations, provider_registrations, resources, subscription_tags, subscriptions
+from .tables import generic_types, operations, provider_registrations, resources, subscription_tags, subscriptions
 
 
 @dataclass(frozen=True)
@@ -396,6 +396,37 @@ class StoreTransaction:
             )
         )
 
+    # -- generically stored types ------------------------------------------------------------------
+
+    def note_generic_api_version(self, type_name: str, api_version: str) -> None:
+        """Remember that a generic type was written with `api_version` (once per type and version)."""
+        type_key = type_name.lower()
+        row = self._c.execute(select(generic_types.c.api_versions).where(generic_types.c.type_key == type_key)).first()
+        if row is None:
+            self._c.execute(
+                insert(generic_types).values(
+                    type_key=type_key,
+                    namespace_key=type_key.split("/", 1)[0],
+                    type_name=type_name,
+                    api_versions=json.dumps([api_version]),
+                )
+            )
+            return
+        versions = json.loads(row.api_versions)
+        if api_version not in versions:
+            self._c.execute(
+                update(generic_types)
+                .where(generic_types.c.type_key == type_key)
+                .values(api_versions=json.dumps(sorted([*versions, api_version], reverse=True)))
+            )
+
+    def generic_types(self, namespace_key: str | None = None) -> dict[str, tuple[str, list[str]]]:
+        """Type key -> (type name as first written, api-versions newest first), of one namespace or all."""
+        query = select(generic_types)
+        if namespace_key is not None:
+            query = query.where(generic_types.c.namespace_key == namespace_key)
+        return {row.type_key: (row.type_name, json.loads(row.api_versions)) for row in self._c.execute(query)}
+
     # -- resources ---------------------------------------------------------------------------------
 
     def get_resource(self, key: str) -> ResourceRecord | None:
@@ -548,7 +579,7 @@ class StoreTransaction:
     # -- resets --------------------------------------------------------------------------------------
 
     def delete_everything(self) -> None:
-        for table in (operations, resources, provider_registrations, subscription_tags, subscriptions):
+        for table in (operations, resources, provider_registrations, subscription_tags, subscriptions, generic_types):
             self._c.execute(delete(table))
 
     def delete_subscription(self, subscription_key: str) -> None:
@@ -569,6 +600,7 @@ class StoreTransaction:
         )
         self._c.execute(delete(operations).where(func.lower(operations.c.namespace) == namespace.lower()))
         self._c.execute(delete(resources).where(resources.c.type_key.startswith(prefix, autoescape=True)))
+        self._c.execute(delete(generic_types).where(generic_types.c.namespace_key == namespace.lower()))
 
 
 class SqlStore:

@@ -39,6 +39,17 @@ subscription_tags = Table(
     Column("body", Text, nullable=False),
 )
 
+# The resource types stored generically (types no provider declares), with the api-versions clients
+# wrote them with: what the provider documents of those namespaces list. `api_versions`: a JSON array.
+generic_types = Table(
+    "generic_types",
+    metadata,
+    Column("type_key", String(256), primary_key=True),
+    Column("namespace_key", String(128), nullable=False),
+    Column("type_name", String(256), nullable=False),
+    Column("api_versions", Text, nullable=False),
+)
+
 resources = Table(
     "resources",
     metadata,

@@ -11,7 +11,16 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from . import __version__, control
-from .arm import cloud_metadata, error_handlers, locations, resource_groups, resource_providers, subscriptions, tags
+from .arm import (
+    cloud_metadata,
+    error_handlers,
+    locations,
+    locks,
+    resource_groups,
+    resource_providers,
+    subscriptions,
+    tags,
+)
 from .arm.actions import register_provider_actions
 from .arm.auth import Authenticator
 from .arm.dispatch import DirectRoutes
@@ -100,6 +109,7 @@ def create_app(
     resource_groups.register(router)
     subscriptions.register(router)
     tags.register(router)
+    locks.register(router)
     locations.register(router)
     resource_providers.register(router)
     cloud_metadata.register(router)
@@ -139,5 +149,6 @@ def create_app(
         faults=runtime.faults,
         direct=DirectRoutes(app.routes, registry),
         registration_check=lambda method, path: resource_providers.check_registration(runtime, method, path),
+        lock_check=lambda method, path: locks.check_locks(runtime, method, path),
     )
     return app

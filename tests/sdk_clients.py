@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 from azure.core.pipeline.policies import SansIOHTTPPolicy
 from azure.mgmt.deviceupdate import DeviceUpdateMgmtClient
 from azure.mgmt.healthcareapis import HealthcareApisManagementClient
+from azure.mgmt.resource.locks import ManagementLockClient
 from azure.mgmt.resource.resources import ResourceManagementClient
 from conftest import SUBSCRIPTION, StaticCredential
 from emulator_process import EmulatorProcess
@@ -36,6 +37,11 @@ def deviceupdate(emulator: EmulatorProcess, **options: Any) -> DeviceUpdateMgmtC
 
 def resources(emulator: EmulatorProcess) -> ResourceManagementClient:
     return ResourceManagementClient(StaticCredential(), SUBSCRIPTION, **client_options(emulator))
+
+
+def locks(emulator: EmulatorProcess, subscription_id: str = SUBSCRIPTION) -> ManagementLockClient:
+    """At the SDK's own default api-version."""
+    return ManagementLockClient(StaticCredential(), subscription_id, **client_options(emulator))
 
 
 def default_api_version(client: HealthcareApisManagementClient | DeviceUpdateMgmtClient) -> str:

@@ -16,6 +16,7 @@ from .arm import (
     error_handlers,
     generic_resources,
     locations,
+    locks,
     resource_groups,
     resource_providers,
     subscriptions,
@@ -109,6 +110,7 @@ def create_app(
     resource_groups.register(router)
     subscriptions.register(router)
     tags.register(router)
+    locks.register(router)
     locations.register(router)
     resource_providers.register(router)
     cloud_metadata.register(router)
@@ -149,5 +151,6 @@ def create_app(
         faults=runtime.faults,
         direct=DirectRoutes(app.routes, registry),
         registration_check=lambda method, path: resource_providers.check_registration(runtime, method, path),
+        lock_check=lambda method, path: locks.check_locks(runtime, method, path),
     )
     return app

@@ -340,3 +340,41 @@ def test_provider_show_unregister_register(az: AzCli) -> None:
     assert listed == {HEALTHCARE: "Registered", DEVICE_UPDATE: "Unregistered"}
     az.ok("provider", "register", "--namespace", DEVICE_UPDATE)
     assert az("provider", "show", "--namespace", DEVICE_UPDATE)["registrationState"] == "Registered"
+
+
+def test_lock_create_list_show_delete_and_a_refused_group_delete(az: AzCli, identity: dict[str, Any]) -> None:
+    group_name, workspace = unique("rg-az-lock-"), unique("ws")
+    az("group", "create", "--name", group_name, "--location", "eastus")
+    group_id = f"/subscriptions/{identity['subscriptionId']}/resourceGroups/{group_name}"
+    workspace_id = resource_id(identity, group_name, HEALTHCARE, "workspaces", workspace)
+    create(az, workspace_id, "eastus")
+    on_resource = ("--resource-group", group_name, "--resource-type", f"{HEALTHCARE}/workspaces")
+    on_resource += ("--resource-name", workspace)
+
+    creating = az.ok(
+        "lock", "create", "--name", "keep", "--resource-group", group_name, "--lock-type", "CanNotDelete", debug=True
+    )
+    assert creating.json()["id"] == f"{group_id}/providers/Microsoft.Authorization/locks/keep"
+    assert creating.json()["level"] == "CanNotDelete"
+    assert {api_version(url) for _, url, _ in creating.wire()} == {"2016-09-01"}
+    frozen = az("lock", "create", "--name", "frozen", *on_resource, "--lock-type", "ReadOnly", "--notes", "hands off")
+    assert frozen["id"] == f"{workspace_id}/providers/Microsoft.Authorization/locks/frozen"
+    assert frozen["notes"] == "hands off"
+
+    assert {lock["name"] for lock in az("lock", "list", "--resource-group", group_name)} == {"keep", "frozen"}
+    assert [lock["name"] for lock in az("lock", "list", *on_resource)] == ["frozen"]
+    assert az("lock", "show", "--name", "keep", "--resource-group", group_name)["level"] == "CanNotDelete"
+    assert az("lock", "show", "--name", "frozen", *on_resource)["level"] == "ReadOnly"
+
+    refused = az.run("group", "delete", "--name", group_name, "--yes")
+    assert refused.returncode != 0
+    assert "ScopeLocked" in refused.stderr
+    assert f"The scope '{group_id}' cannot perform delete operation" in refused.stderr
+    tagging = az.run("resource", "tag", "--ids", workspace_id, "--tags", "a=b")
+    assert tagging.returncode != 0
+    assert "cannot perform write operation" in tagging.stderr
+
+    az.ok("lock", "delete", "--name", "frozen", *on_resource)
+    az.ok("lock", "delete", "--name", "keep", "--resource-group", group_name)
+    assert az("lock", "list", "--resource-group", group_name) == []
+    az.ok("group", "delete", "--name", group_name, "--yes")

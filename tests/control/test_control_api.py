@@ -108,6 +108,29 @@ def test_export_then_import_restores_resources_in_their_final_state(http: httpx.
     assert by_id(http.get("/_emulator/state").json()["resources"]) == by_id(exported["resources"])
 
 
+def test_export_then_import_carries_management_locks(http: httpx.Client) -> None:
+    rg = group(http)
+    group_id = f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{rg}"
+    ws = workspace(rg, "locked")
+    ws_id = ws.split("?")[0]
+    assert http.put(ws, json={"location": "eastus"}).status_code == 201
+    locks = "/providers/Microsoft.Authorization/locks"
+    body = {"properties": {"level": "ReadOnly", "notes": "kept"}}
+    assert http.put(f"{ws_id}{locks}/frozen?api-version=2020-05-01", json=body).status_code == 201
+    exported = http.get("/_emulator/state").json()
+    [lock] = [r for r in exported["resources"] if "/locks/" in r["id"]]
+    assert lock == {"id": f"{ws_id}{locks}/frozen", "apiVersion": "2020-05-01", "properties": body["properties"]}
+    assert http.post("/_emulator/reset").status_code == 204
+
+    assert http.post("/_emulator/state", json=exported).status_code == 200
+    assert http.get(f"{ws_id}{locks}/frozen?api-version=2020-05-01").json()["properties"]["level"] == "ReadOnly"
+    refused = http.delete(f"{group_id}?api-version=2021-04-01")
+    assert (refused.status_code, refused.json()["error"]["code"]) == (409, "ScopeLocked")
+    # Resetting the provider takes the locks on its resources with them.
+    assert http.post("/_emulator/reset?provider=Microsoft.HealthcareApis").status_code == 204
+    assert http.get(f"{group_id}{locks}?api-version=2020-05-01").json()["value"] == []
+
+
 def test_export_and_import_on_an_in_memory_database(tmp_path: Path) -> None:
     # One connection only there, so the export reads on the event loop instead of a snapshot.
     process = EmulatorProcess(tmp_path, database_url="sqlite://").start()

@@ -210,6 +210,42 @@ def location_immutable(name: str, existing: str, requested: str, resource_group:
     )
 
 
+# Management locks. ARM's own codes for a bad lock are not documented; these follow its naming
+# (Invalid{Thing}) and the spec's wording of the rules.
+def invalid_lock_level(level: object) -> ArmError:
+    given = "is required" if level is None else f"'{level}' is invalid"
+    return ArmError(
+        400,
+        "InvalidLockLevel",
+        f"The lock level {given}. The supported lock levels are 'CanNotDelete', 'ReadOnly'.",
+    )
+
+
+def invalid_lock_name(name: str) -> ArmError:
+    return ArmError(
+        400,
+        "InvalidLockName",
+        f"The lock name '{name}' is invalid. It can be up to 260 characters long and cannot contain "
+        "'<', '>', '%', '&', ':', '\\', '?', '/' or control characters.",
+    )
+
+
+def lock_notes_too_long(limit: int) -> ArmError:
+    return ArmError(400, "LockNotesTooLong", f"The lock notes can be at most {limit} characters long.")
+
+
+def invalid_lock_filter(value: str) -> ArmError:
+    return ArmError(
+        400,
+        "InvalidFilter",
+        f"The $filter '{value}' is not supported for management locks. The supported filter is 'atScope()'.",
+    )
+
+
+def lock_not_found(name: str) -> ArmError:
+    return ArmError(404, "LockNotFound", f"The lock '{name}' could not be found.")
+
+
 # -- lookups ---------------------------------------------------------------------------------------
 
 
@@ -273,6 +309,18 @@ def operation_in_progress(resource_id: str, verb: str) -> ArmError:
         "AnotherOperationInProgress",
         f"Cannot {verb} resource '{resource_id}' while another operation on it is in progress. "
         "Retry once that operation has finished.",
+    )
+
+
+def scope_locked(scope: str, operation: str, locked_scopes: Iterable[str]) -> ArmError:
+    """ARM's refusal of a delete (`operation` "delete") or a write ("write") under a management lock."""
+    locked = ",".join(f"'{s}'" for s in locked_scopes)
+    return ArmError(
+        409,
+        "ScopeLocked",
+        f"The scope '{scope}' cannot perform {operation} operation because following scope(s) are locked: "
+        f"{locked}. Please remove the lock and try again.",
+        gateway=True,
     )
 
 

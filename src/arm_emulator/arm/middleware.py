@@ -72,6 +72,7 @@ class ArmMiddleware:
         faults: FaultRules,
         direct: DirectRoutes,
         registration_check: Callable[[str, str], None] | None = None,
+        lock_check: Callable[[str, str], None] | None = None,
     ) -> None:
         self.app = app
         self.registry = registry
@@ -83,6 +84,8 @@ class ArmMiddleware:
         self.direct = direct
         # ARM's check that the subscription registered the namespace a write goes to (may raise).
         self.registration_check = registration_check
+        # ARM's management locks: a write or delete a lock forbids is refused here (may raise).
+        self.lock_check = lock_check
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -118,6 +121,8 @@ class ArmMiddleware:
                         await self._inject_faults(scope)
                     if self.registration_check is not None:
                         self.registration_check(scope["method"], path)
+                    if self.lock_check is not None:
+                        self.lock_check(scope["method"], path)
             except ArmError as error:
                 await render(error, path, self.registry)(scope, receive, send_answered)
                 return

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict
 from starlette.requests import Request
 from starlette.responses import Response
 
-from ..store.repository import ResourceRecord, StoreTransaction
+from ..store.repository import StoreTransaction
 from . import errors
 from .api_versions import require_dated_api_version
 from .auth import caller
@@ -25,11 +25,10 @@ from .bodies import check_tags, parse_json_object, validate
 from .conditions import new_etag
 from .embedding import sync_parent
 from .endpoints import add_routes
-from .operations import fresh_resource
-from .resource_id import ResourceId, resource_group_id
+from .extension_scopes import ExtensionScope
 from .responses import empty_response, json_response
-from .runtime import Runtime, runtime_of
-from .scopes import require_resource_group, require_subscription
+from .runtime import runtime_of
+from .scopes import require_subscription
 from .writes import ResourceWriter
 
 # The tags API's versions: 2019-10-01 added tags at any scope; later dated versions are accepted too.
@@ -65,36 +64,8 @@ def _api_version(request: Request) -> str:
 # -- scopes ------------------------------------------------------------------------------------------
 
 
-class _Scope:
-    """The scope a tags request names: a subscription, a resource group or a served resource."""
-
-    def __init__(self, runtime: Runtime, method: str, path: str, scope: str) -> None:
-        self.runtime = runtime
-        segments = scope.strip("/").split("/")
-        if any(not s for s in segments) or len(segments) < 2 or segments[0].lower() != "subscriptions":
-            raise errors.no_route(method, path)
-        self.subscription_id = segments[1]
-        self.resource_group: str | None = None
-        self.rid: ResourceId | None = None
-        if len(segments) == 2:
-            self.id = f"/subscriptions/{self.subscription_id}"
-            return
-        is_group = len(segments) == 4
-        is_resource = len(segments) >= 8 and len(segments) % 2 == 0 and segments[4].lower() == "providers"
-        if segments[2].lower() != "resourcegroups" or not (is_group or is_resource):
-            raise errors.no_route(method, path)
-        self.resource_group = segments[3]
-        if len(segments) == 4:
-            self.id = resource_group_id(self.subscription_id, self.resource_group)
-            return
-        pairs = segments[6:]
-        types = tuple((pairs[i], pairs[i + 1]) for i in range(0, len(pairs), 2))
-        self.rid = ResourceId(self.subscription_id, self.resource_group, segments[5], types)
-        if runtime.registry.provider(self.rid.namespace) is None:
-            raise errors.invalid_resource_namespace(self.rid.namespace, status=404)
-        if runtime.registry.resource_type(self.rid.type_key) is None:
-            raise errors.invalid_resource_type("/".join(t for t, _ in types), self.rid.namespace, None)
-        self.id = self.rid.id
+class _Scope(ExtensionScope):
+    """The scope a tags request names, with its tags."""
 
     def read(self) -> dict[str, str]:
         """The scope's tags; 404 if the scope does not exist."""
@@ -102,21 +73,7 @@ class _Scope:
             with self.runtime.store.transaction() as tx:
                 subscription = require_subscription(self.runtime, tx, self.subscription_id)
                 return dict(tx.get_subscription_tags(subscription.key)["tags"])
-        return dict(self._record().body.get("tags") or {})
-
-    def _record(self) -> ResourceRecord:
-        if self.rid is None:
-            with self.runtime.store.transaction() as tx:
-                return require_resource_group(self.runtime, tx, self.subscription_id, self.resource_group or "")
-        record = fresh_resource(self.runtime, self.rid.key)
-        if record is None:
-            with self.runtime.store.transaction() as tx:
-                require_resource_group(self.runtime, tx, self.subscription_id, self.resource_group or "")
-                parent = self.rid.parent
-                if parent is not None and tx.get_resource(parent.key) is None:
-                    raise errors.parent_resource_not_found(parent.id)
-            raise errors.resource_not_found(self.rid.type_path_with_names, self.rid.resource_group)
-        return record
+        return dict(self.record().body.get("tags") or {})
 
     def write(self, request: Request, tags: dict[str, str]) -> None:
         check_tags(tags)
@@ -128,7 +85,7 @@ class _Scope:
                 document["tags"] = tags
                 tx.put_subscription_tags(subscription.key, document)
             return
-        existing = self._record()
+        existing = self.record()
         if existing.operation_id is not None:
             raise errors.operation_in_progress(existing.id, "update")
         body = copy.deepcopy(existing.body)

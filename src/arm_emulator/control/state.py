@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from ..arm import errors
+from ..arm import errors, locks
 from ..arm.faults import FaultRuleSpec
 from ..arm.operations import catch_up
 from ..arm.resource_id import is_valid_resource_group_name, key_of, parse_resource_id, resource_group_id
@@ -105,6 +105,8 @@ def _export(runtime: Runtime, reader: Callable[[], AbstractContextManager[StoreT
                 continue
             found = runtime.registry.resource_type(record.type_key)
             api_version = max(found[1].api_versions) if found else None
+            if record.type_key == locks.LOCK_TYPE_KEY:
+                api_version = locks.KNOWN_API_VERSIONS[-1]
             exported = {"id": record.id, "apiVersion": api_version, **{k: v for k, v in body.items() if k != "id"}}
             resources.append(_dump(exported))
     text = f'{{"subscriptions":{_dump(subscriptions)},"resourceGroups":[{",".join(groups)}],'
@@ -168,6 +170,9 @@ def import_state(runtime: Runtime, document: StateDocument) -> dict[str, int]:
             _resource_group(runtime, tx, parts[1], parts[3], group.location, group.tags, group.managed_by)
         # Parents before children.
         for entry in sorted(document.resources, key=lambda e: e.id.count("/")):
+            if locks.is_lock_id(entry.id):
+                locks.import_lock(runtime, tx, entry.id, entry.model_dump(by_alias=True), SEEDER)
+                continue
             try:
                 rid = parse_resource_id(entry.id)
             except ValueError:

@@ -152,6 +152,11 @@ _SELECT_DUE_UNDER = (
     .order_by(operations.c.due_at)
     .limit(bindparam("limit", literal_execute=False))
 )
+_SELECT_OF_TYPE_IN_SUBSCRIPTION = (
+    select(resources)
+    .where(resources.c.subscription_key == bindparam("subscription_key"), resources.c.type_key == bindparam("type_key"))
+    .order_by(resources.c.seq)
+)
 _HAS_CHILDREN = select(resources.c.seq).where(resources.c.parent_key == bindparam("key")).limit(1)
 # A list page needs only what it sends: the stored JSON, the ETag, and the position for the next page.
 _LIST_FILTERS = ("subscription_key", "resource_group_key", "parent_key")
@@ -467,6 +472,19 @@ class StoreTransaction:
         rows = self._c.execute(select(resources.c.type_key).where(resources.c.parent_key == key).distinct()).all()
         return {row[0] for row in rows}
 
+    def resources_of_type(self, subscription_key: str, type_key: str) -> list[ResourceRecord]:
+        """Every resource of one type in a subscription (one indexed query: ix_resources_subscription)."""
+        cursor = self._run(
+            "of type in subscription",
+            _SELECT_OF_TYPE_IN_SUBSCRIPTION,
+            {"subscription_key": subscription_key, "type_key": type_key},
+        )
+        try:
+            names = [d[0] for d in cursor.description]
+            return [_resource_from_row(dict(zip(names, row, strict=True))) for row in cursor.fetchall()]
+        finally:
+            cursor.close()
+
     def name_taken(self, type_key: str, name: str) -> bool:
         """Whether any subscription has a resource of `type_key` named `name` (case-insensitive)."""
         query = (
@@ -592,14 +610,17 @@ class StoreTransaction:
         self._c.execute(delete(subscriptions).where(subscriptions.c.key == subscription_key))
 
     def delete_namespace(self, namespace: str) -> None:
-        """Every resource and operation of one provider namespace, and its registrations (resource
-        groups stay)."""
+        """Every resource and operation of one provider namespace, what is nested in its resources,
+        and its registrations (resource groups stay)."""
         prefix = namespace.lower() + "/"
         self._c.execute(
             delete(provider_registrations).where(provider_registrations.c.namespace_key == namespace.lower())
         )
         self._c.execute(delete(operations).where(func.lower(operations.c.namespace) == namespace.lower()))
         self._c.execute(delete(resources).where(resources.c.type_key.startswith(prefix, autoescape=True)))
+        # Extension resources of other namespaces on them (locks, role assignments) go with them.
+        nested = f"/providers/{namespace.lower()}/"
+        self._c.execute(delete(resources).where(resources.c.key.contains(nested, autoescape=True)))
         self._c.execute(delete(generic_types).where(generic_types.c.namespace_key == namespace.lower()))
 
 

@@ -229,3 +229,20 @@ def test_declared_namespaces_and_arms_own_keep_their_answers(http: httpx.Client,
     assert tags.status_code == 400  # the tags API's own validation, not a generic write
     no_action = http.post(f"{_storage(resource_group, 'x')}/listKeys?{STORAGE_V}")
     assert no_action.status_code in (400, 404)
+
+
+def test_tags_and_locks_apply_to_generic_resources(http: httpx.Client, resource_group: str) -> None:
+    path = _storage(resource_group, unique("sa"))
+    assert http.put(f"{path}?{STORAGE_V}", json={"location": "eastus", "tags": {"a": "1"}}).status_code == 201
+    tags = f"{path}/providers/Microsoft.Resources/tags/default?api-version=2021-04-01"
+    merged = http.patch(tags, json={"operation": "Merge", "properties": {"tags": {"b": "2"}}})
+    assert merged.status_code == 200, merged.text
+    assert http.get(f"{path}?{STORAGE_V}").json()["tags"] == {"a": "1", "b": "2"}
+
+    lock = f"{path}/providers/Microsoft.Authorization/locks/keep?api-version=2020-05-01"
+    assert http.put(lock, json={"properties": {"level": "ReadOnly"}}).status_code == 201
+    refused = http.patch(f"{path}?{STORAGE_V}", json={"tags": {}})
+    assert refused.status_code == 409 and refused.json()["error"]["code"] == "ScopeLocked"
+    assert http.delete(f"{path}?{STORAGE_V}").status_code == 409
+    assert http.delete(lock).status_code == 200
+    assert http.delete(f"{path}?{STORAGE_V}").status_code == 200

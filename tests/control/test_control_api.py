@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -78,7 +79,7 @@ def test_reset_everything_one_subscription_or_one_provider(http: httpx.Client) -
     assert http.get("/subscriptions?api-version=2022-12-01").json()["value"]
     # The journal started again at the reset: only the two requests since are in it.
     assert [e["method"] for e in http.get("/_emulator/requests").json()["value"]] == ["GET", "GET"]
-    unknown = http.post("/_emulator/reset?provider=Microsoft.Nope")
+    unknown = http.post("/_emulator/reset?provider=Nope")
     assert (unknown.status_code, unknown.json()["error"]["code"]) == (400, "InvalidResourceNamespace")
 
 
@@ -129,6 +130,32 @@ def test_export_then_import_carries_management_locks(http: httpx.Client) -> None
     # Resetting the provider takes the locks on its resources with them.
     assert http.post("/_emulator/reset?provider=Microsoft.HealthcareApis").status_code == 204
     assert http.get(f"{group_id}{locks}?api-version=2020-05-01").json()["value"] == []
+
+
+def test_export_then_import_carries_generic_resources_at_any_scope(http: httpx.Client) -> None:
+    rg = group(http)
+    group_id = f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{rg}"
+    account_id = f"{group_id}/providers/Microsoft.Storage/storageAccounts/sa1"
+    assignment_id = f"{account_id}/providers/Microsoft.Authorization/roleAssignments/{uuid.uuid4()}"
+    made = http.put(f"{account_id}?api-version=2023-05-01", json={"location": "eastus", "kind": "StorageV2"})
+    assert made.status_code == 201
+    role = {
+        "properties": {"roleDefinitionId": "/providers/Microsoft.Authorization/roleDefinitions/x", "principalId": "p"}
+    }
+    assert http.put(f"{assignment_id}?api-version=2022-04-01", json=role).status_code == 201
+    exported = http.get("/_emulator/state").json()
+    [account_entry] = [r for r in exported["resources"] if r["id"] == account_id]
+    assert account_entry["apiVersion"] == "2023-05-01"
+    assert http.post("/_emulator/reset").status_code == 204
+
+    assert http.post("/_emulator/state", json=exported).status_code == 200
+    restored = http.get(f"{account_id}?api-version=2023-05-01").json()
+    assert (restored["kind"], restored["properties"]["provisioningState"]) == ("StorageV2", "Succeeded")
+    assert http.get(f"{assignment_id}?api-version=2022-04-01").json()["properties"]["principalId"] == "p"
+    # Resetting a generic namespace takes its resources (and what extends them).
+    assert http.post("/_emulator/reset?provider=Microsoft.Storage").status_code == 204
+    assert http.get(f"{account_id}?api-version=2023-05-01").status_code == 404
+    assert http.get(f"{assignment_id}?api-version=2022-04-01").status_code == 404
 
 
 def test_export_and_import_on_an_in_memory_database(tmp_path: Path) -> None:

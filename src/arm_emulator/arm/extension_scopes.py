@@ -1,10 +1,11 @@
 """The scope an extension resource of ARM's own (tags, locks) is addressed under: `{scope}/providers/...`
-where the scope is a subscription, a resource group or a served resource."""
+where the scope is a subscription, a resource group or a resource (served, or stored generically)."""
 
 from __future__ import annotations
 
 from ..store.repository import ResourceRecord
 from . import errors
+from .generic_writes import is_generic_namespace
 from .operations import fresh_resource
 from .resource_id import ResourceId, resource_group_id
 from .runtime import Runtime
@@ -12,7 +13,7 @@ from .scopes import require_resource_group, require_subscription
 
 
 class ExtensionScope:
-    """A subscription, a resource group or a served resource, parsed from the `{scope}` of a path
+    """A subscription, a resource group or a resource, parsed from the `{scope}` of a path
     (404 NotFound for anything else); `id` is the scope's id as the caller wrote it."""
 
     def __init__(self, runtime: Runtime, method: str, path: str, scope: str) -> None:
@@ -38,8 +39,9 @@ class ExtensionScope:
         types = tuple((pairs[i], pairs[i + 1]) for i in range(0, len(pairs), 2))
         self.rid = ResourceId(self.subscription_id, self.resource_group, segments[5], types)
         if runtime.registry.provider(self.rid.namespace) is None:
-            raise errors.invalid_resource_namespace(self.rid.namespace, status=404)
-        if runtime.registry.resource_type(self.rid.type_key) is None:
+            if not (runtime.settings.generic_resources and is_generic_namespace(runtime, self.rid.namespace)):
+                raise errors.invalid_resource_namespace(self.rid.namespace, status=404)
+        elif runtime.registry.resource_type(self.rid.type_key) is None:
             raise errors.invalid_resource_type("/".join(t for t, _ in types), self.rid.namespace, None)
         self.id = self.rid.id
 

@@ -20,10 +20,10 @@ from starlette.responses import Response
 from . import errors
 from .auth import caller
 from .bodies import merge_patch, parse_json_object
-from .conditions import check_existing, check_write
+from .conditions import check_existing
 from .endpoints import FALLBACK_ROUTE_TAG, add_routes
 from .error_handlers import allowed_methods
-from .generic_writes import build_body, check_api_version, check_name, is_generic_namespace, require_scope, store
+from .generic_writes import build_body, check_api_version, is_generic_namespace, require_scope, store, write
 from .operations import canceled_by_delete
 from .paging import list_response
 from .resource_id import ScopedResourceId, key_of, parse_scoped_path
@@ -65,22 +65,19 @@ async def create_or_update(request: Request, params: dict[str, str]) -> Response
     runtime, rid, listed = _target(request)
     if listed is not None:
         raise errors.method_not_allowed("PUT", request.url.path)
-    api_version = check_api_version(request.query_params.get("api-version"))
-    check_name(rid)
     requested = parse_json_object(await request.body(), request.headers.get("content-type"))
-    now = runtime.clock.now()
     with runtime.store.transaction() as tx:
-        location = requested.get("location") if isinstance(requested.get("location"), str) else None
-        require_scope(runtime, tx, rid, location)
-        existing = tx.get_resource(rid.key)
-        check_write(
-            existing.etag if existing else None, request.headers.get("if-match"), request.headers.get("if-none-match")
+        record, created = write(
+            runtime,
+            tx,
+            rid,
+            request.query_params.get("api-version") or "",
+            requested,
+            caller(request.headers.get("authorization")),
+            if_match=request.headers.get("if-match"),
+            if_none_match=request.headers.get("if-none-match"),
         )
-        who = caller(request.headers.get("authorization"))
-        system_data = ResourceWriter.system_data(who, now, existing, modified=True)
-        body = build_body(runtime, tx, rid, requested, existing, system_data)
-        record = store(tx, rid, api_version, body, existing, now, dump_json(body).decode())
-    return _answer(record, 200 if existing is not None else 201)
+    return _answer(record, 201 if created else 200)
 
 
 async def get(request: Request, params: dict[str, str]) -> Response:

@@ -15,11 +15,13 @@ from typing import Any
 from ..store.repository import ResourceRecord, StoreTransaction
 from . import errors
 from .bodies import check_tags
-from .conditions import new_etag
+from .conditions import check_write, new_etag
 from .identity import assign_identity_ids
 from .resource_id import ScopedResourceId, key_of
+from .responses import dump_json
 from .runtime import Runtime
 from .scopes import normalize_location, require_resource_group, require_subscription
+from .writes import ResourceWriter
 
 # Namespaces ARM answers itself: never stored generically (their endpoints are served, or not at all).
 RESERVED_NAMESPACES = frozenset({"microsoft.resources"})
@@ -147,3 +149,27 @@ def store(
     tx.put_resource(record, new=existing is None)
     tx.note_generic_api_version(rid.type_name, api_version)
     return record
+
+
+def write(
+    runtime: Runtime,
+    tx: StoreTransaction,
+    rid: ScopedResourceId,
+    api_version: str,
+    requested: dict[str, Any],
+    who: tuple[str, str],
+    *,
+    if_match: str | None = None,
+    if_none_match: str | None = None,
+) -> tuple[ResourceRecord, bool]:
+    """Create or replace a generic resource (a PUT, or a state import); the record, and whether it is new."""
+    check_api_version(api_version)
+    check_name(rid)
+    location = requested.get("location") if isinstance(requested.get("location"), str) else None
+    require_scope(runtime, tx, rid, location)
+    existing = tx.get_resource(rid.key)
+    check_write(existing.etag if existing else None, if_match, if_none_match)
+    now = runtime.clock.now()
+    system_data = ResourceWriter.system_data(who, now, existing, modified=True)
+    body = build_body(runtime, tx, rid, requested, existing, system_data)
+    return store(tx, rid, api_version, body, existing, now, dump_json(body).decode()), existing is None

@@ -11,10 +11,16 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from ..arm import errors, locks
+from ..arm import errors, generic_writes, locks
 from ..arm.faults import FaultRuleSpec
 from ..arm.operations import catch_up
-from ..arm.resource_id import is_valid_resource_group_name, key_of, parse_resource_id, resource_group_id
+from ..arm.resource_id import (
+    is_valid_resource_group_name,
+    key_of,
+    parse_resource_id,
+    parse_scoped_path,
+    resource_group_id,
+)
 from ..arm.runtime import Runtime
 from ..arm.scopes import RESOURCE_GROUP_TYPE_KEY, normalize_location, require_subscription, resource_group_record
 from ..arm.subscriptions import register_known_subscriptions
@@ -67,7 +73,9 @@ def reset(runtime: Runtime, *, subscription: str | None = None, provider: str | 
         if subscription:
             tx.delete_subscription(subscription.lower())
         elif provider:
-            if runtime.registry.provider(provider) is None:
+            if runtime.registry.provider(provider) is None and not generic_writes.is_generic_namespace(
+                runtime, provider
+            ):
                 raise errors.invalid_resource_namespace(provider)
             tx.delete_namespace(provider)
         else:
@@ -98,6 +106,7 @@ def _export(runtime: Runtime, reader: Callable[[], AbstractContextManager[StoreT
             {"subscriptionId": s.subscription_id, "displayName": s.display_name, "tenantId": s.tenant_id}
             for s in tx.list_subscriptions()
         ]
+        generic = tx.generic_types()
         for record in tx.iter_resources():
             body = {k: v for k, v in record.body.items() if k not in ("name", "type", "systemData", "etag")}
             if record.type_key == RESOURCE_GROUP_TYPE_KEY:
@@ -107,6 +116,8 @@ def _export(runtime: Runtime, reader: Callable[[], AbstractContextManager[StoreT
             api_version = max(found[1].api_versions) if found else None
             if record.type_key == locks.LOCK_TYPE_KEY:
                 api_version = locks.KNOWN_API_VERSIONS[-1]
+            elif record.type_key in generic:
+                api_version = generic[record.type_key][1][0]  # the newest it was written with
             exported = {"id": record.id, "apiVersion": api_version, **{k: v for k, v in body.items() if k != "id"}}
             resources.append(_dump(exported))
     text = f'{{"subscriptions":{_dump(subscriptions)},"resourceGroups":[{",".join(groups)}],'
@@ -173,6 +184,8 @@ def import_state(runtime: Runtime, document: StateDocument) -> dict[str, int]:
             if locks.is_lock_id(entry.id):
                 locks.import_lock(runtime, tx, entry.id, entry.model_dump(by_alias=True), SEEDER)
                 continue
+            if _import_generic(runtime, tx, entry):
+                continue
             try:
                 rid = parse_resource_id(entry.id)
             except ValueError:
@@ -196,6 +209,23 @@ def import_state(runtime: Runtime, document: StateDocument) -> dict[str, int]:
         "resources": len(document.resources),
         "faults": len(document.faults),
     }
+
+
+def _import_generic(runtime: Runtime, tx: StoreTransaction, entry: ResourceEntry) -> bool:
+    """A resource of a type stored generically (any scope); False if the entry is not one."""
+    parsed = parse_scoped_path(entry.id)
+    if parsed is None or parsed[1] is not None or not runtime.settings.generic_resources:
+        return False
+    rid = parsed[0]
+    if not generic_writes.is_generic_namespace(runtime, rid.namespace):
+        return False
+    body = entry.model_dump(by_alias=True, exclude={"id", "api_version"})
+    if rid.resource_group is not None and tx.get_resource(rid.resource_group_key or "") is None:
+        _resource_group(runtime, tx, rid.subscription_id, rid.resource_group, body.get("location") or "eastus")
+    if not entry.api_version:
+        raise errors.missing_api_version()
+    generic_writes.write(runtime, tx, rid, entry.api_version, body, SEEDER)
+    return True
 
 
 def read_seed_file(path: Path) -> StateDocument:

@@ -1,4 +1,5 @@
-"""The real Azure CLI against the emulator: cloud register, service-principal login, groups, `az resource`.
+"""The real Azure CLI against the emulator: cloud register, service-principal login, groups, `az resource`
+(by id and by parts, declared and generic types), `az lock`, `az identity`, `az role assignment`.
 
 The emulator runs with `auth_mode=strict`, so every ARM call below carries a token az got from the
 emulator's own Entra endpoints. `make test-clients` installs azure-cli and sets ARM_EMULATOR_AZ.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+import uuid
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -378,3 +380,108 @@ def test_lock_create_list_show_delete_and_a_refused_group_delete(az: AzCli, iden
     az.ok("lock", "delete", "--name", "keep", "--resource-group", group_name)
     assert az("lock", "list", "--resource-group", group_name) == []
     az.ok("group", "delete", "--name", group_name, "--yes")
+
+
+# -- az resource by parts, and generic types -------------------------------------------------------
+
+
+def test_resource_commands_by_parts_without_api_version(az: AzCli, identity: dict[str, Any], group: str) -> None:
+    workspace, dicom = unique("ws"), unique("dcm")
+    by_parts = ("-g", group, "-n", workspace, "--resource-type", f"{HEALTHCARE}/workspaces")
+    created = az.ok("resource", "create", *by_parts, "--location", "eastus", "--properties", "{}", debug=True)
+    workspace_id = resource_id(identity, group, HEALTHCARE, "workspaces", workspace)
+    assert created.json()["id"] == workspace_id
+    # az sends the empty parent path as it builds it; ARM (and the emulator) read it as no segment.
+    assert any("//workspaces/" in url for method, url, _ in created.wire() if method == "PUT")
+    assert az("resource", "show", *by_parts)["properties"]["provisioningState"] == "Succeeded"
+
+    child = ("-g", group, "-n", dicom, "--namespace", HEALTHCARE, "--parent", f"workspaces/{workspace}")
+    child_type = ("--resource-type", "dicomservices")
+    az.ok("resource", "create", *child, *child_type, "--location", "eastus", "--properties", "{}")
+    shown = az("resource", "show", *child, *child_type)
+    assert shown["id"] == f"{workspace_id}/dicomservices/{dicom}"
+
+    tagged = az("resource", "tag", *by_parts, "--tags", "env=test")
+    assert tagged["tags"] == {"env": "test"}
+    updated = az("resource", "update", "--ids", workspace_id, "--set", "tags.owner=me")
+    assert updated["tags"] == {"env": "test", "owner": "me"}
+
+    az.ok("resource", "delete", *child, *child_type)
+    az.ok("resource", "delete", *by_parts)
+    missing = az.run("resource", "show", "--ids", workspace_id)
+    assert missing.returncode != 0 and "ResourceNotFound" in missing.stderr
+
+
+def test_resource_commands_with_an_explicit_api_version(az: AzCli, identity: dict[str, Any], group: str) -> None:
+    name = unique("ws")
+    version = ("--api-version", "2023-11-01")
+    by_parts = ("-g", group, "-n", name, "--resource-type", f"{HEALTHCARE}/workspaces")
+    made = az.ok("resource", "create", *by_parts, *version, "--location", "eastus", "--properties", "{}", debug=True)
+    assert {urlsplit(url).query for method, url, _ in made.wire() if method == "PUT"} == {"api-version=2023-11-01"}
+    workspace_id = made.json()["id"]
+    assert az("resource", "show", "--ids", workspace_id, *version)["name"] == name
+    assert az("resource", "tag", "--ids", workspace_id, *version, "--tags", "a=b")["tags"] == {"a": "b"}
+    az.ok("resource", "delete", "--ids", workspace_id, *version)
+
+
+def test_generic_types_through_az_resource(az: AzCli, identity: dict[str, Any], group: str) -> None:
+    """A storage account and an IoT hub: the first write names its version (the emulator cannot know
+    the real provider's); afterwards the provider document lists it, so az finds it by itself."""
+    account = unique("sa")
+    by_parts = ("-g", group, "-n", account, "--resource-type", "Microsoft.Storage/storageAccounts")
+    properties = '{"minimumTlsVersion": "TLS1_2"}'
+    location = ("--location", "eastus")
+    created = az("resource", "create", *by_parts, "--api-version", "2023-05-01", *location, "--properties", properties)
+    assert created["type"] == "Microsoft.Storage/storageAccounts"
+    assert created["properties"]["minimumTlsVersion"] == "TLS1_2"
+    shown = az("resource", "show", *by_parts)  # no --api-version: read from the provider document
+    assert shown["id"] == created["id"]
+    assert az("resource", "tag", "--ids", created["id"], "--tags", "team=x")["tags"] == {"team": "x"}
+
+    hub_id = resource_id(identity, group, "Microsoft.Devices", "IotHubs", unique("hub"))
+    hub = az(
+        "resource",
+        "create",
+        "--id",
+        hub_id,
+        "--api-version",
+        "2023-06-30",
+        "--is-full-object",
+        "--properties",
+        '{"location": "eastus", "sku": {"name": "S1", "capacity": 1}, "properties": {}}',
+    )
+    assert (hub["sku"]["name"], hub["sku"]["capacity"]) == ("S1", 1)
+    az.ok("resource", "delete", "--ids", hub_id, created["id"])
+    for gone in (hub_id, created["id"]):
+        assert az.run("resource", "show", "--ids", gone, "--api-version", "2023-05-01").returncode != 0
+
+
+def test_managed_identity_and_role_assignment(az: AzCli, identity: dict[str, Any], group: str) -> None:
+    """`az identity create` (the real managed-identity client) gets principal and client ids;
+    `az role assignment create` by ids stores an extension resource on the group."""
+    made = az("identity", "create", "-g", group, "-n", unique("id"))
+    assert uuid.UUID(made["principalId"]) and uuid.UUID(made["clientId"])
+    assert made["tenantId"] == identity["tenantId"]
+    assert az("identity", "show", "--ids", made["id"])["clientId"] == made["clientId"]
+
+    scope = f"/subscriptions/{identity['subscriptionId']}/resourceGroups/{group}"
+    contributor = "b24988ac-6180-42a0-ab88-20f7382dd24c"
+    role = f"/subscriptions/{identity['subscriptionId']}/providers/Microsoft.Authorization/roleDefinitions/"
+    role += contributor
+    assignment = az(
+        "role",
+        "assignment",
+        "create",
+        "--scope",
+        scope,
+        "--role",
+        role,
+        "--assignee-object-id",
+        made["principalId"],
+        "--assignee-principal-type",
+        "ServicePrincipal",
+    )
+    assert assignment["properties"]["principalId"] == made["principalId"]
+    assert assignment["properties"]["scope"] == scope  # as the authorization service fills it in
+    assert assignment["id"].startswith(f"{scope}/providers/Microsoft.Authorization/roleAssignments/")
+    az.ok("identity", "delete", "--ids", made["id"])

@@ -11,7 +11,16 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from . import __version__, control
-from .arm import cloud_metadata, error_handlers, locations, resource_groups, resource_providers, subscriptions, tags
+from .arm import (
+    cloud_metadata,
+    error_handlers,
+    locations,
+    resource_groups,
+    resource_lists,
+    resource_providers,
+    subscriptions,
+    tags,
+)
 from .arm.actions import register_provider_actions
 from .arm.auth import Authenticator
 from .arm.dispatch import DirectRoutes
@@ -100,6 +109,7 @@ def create_app(
     resource_groups.register(router)
     subscriptions.register(router)
     tags.register(router)
+    resource_lists.register(router)
     locations.register(router)
     resource_providers.register(router)
     cloud_metadata.register(router)

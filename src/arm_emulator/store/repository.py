@@ -186,8 +186,16 @@ def _scan_statement(filters: frozenset[str], after: bool) -> Any:
     """Resources in groups (the groups themselves left out by type), of any type or of one, in
     insertion order from a position: the candidates of Resources_List and _ListByResourceGroup."""
     c = resources.c
+    subscription_key: Any = c.subscription_key
+    if "resource_group_key" in filters or "type_key" not in filters:
+        # Keep planners off the (subscription, type, seq) index unless a type is given: they would
+        # gather and sort the whole subscription through it (about 90 ms a page at 100k resources).
+        # Without a type the table is walked in `seq` order (its primary key), so a first page reads
+        # about a page of rows; with a group, that group's own index is used. (An expression on the
+        # column is what keeps an index from being used, in any database.)
+        subscription_key = c.subscription_key + ""
     query = select(c.id, c.type_key, c.body, c.seq, c.provisioning_state, c.created_at, c.updated_at).where(
-        c.subscription_key == bindparam("subscription_key"),
+        subscription_key == bindparam("subscription_key"),
         c.resource_group_key.is_not(None),
         c.type_key != bindparam("excluded_type_key"),
     )

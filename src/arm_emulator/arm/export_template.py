@@ -54,8 +54,8 @@ def parse_options(text: str | None) -> frozenset[str]:
 def _names(resource_id: str) -> list[str]:
     """The resource's own name segments (`parent`, `child`) from its id."""
     segments = resource_id.strip("/").split("/")
-    start = max(i for i, s in enumerate(segments) if s.lower() == "providers") + 2
-    return segments[start + 1 :: 2]
+    providers = [i for i, s in enumerate(segments) if s.lower() == "providers"]
+    return segments[providers[-1] + 3 :: 2] if providers else segments[-1:]
 
 
 def _parameter_name(type_name: str, names: list[str]) -> str:

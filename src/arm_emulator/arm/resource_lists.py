@@ -71,7 +71,10 @@ def _names_and_type(resource_id: str, type_key: str, body: dict[str, Any]) -> tu
     segments = resource_id.strip("/").split("/")
     group = segments[3] if len(segments) > 3 else ""
     # The last `providers/{namespace}` starts the resource's own type/name pairs.
-    start = max(i for i, s in enumerate(segments) if s.lower() == "providers") + 2
+    providers = [i for i, s in enumerate(segments) if s.lower() == "providers"]
+    if not providers:  # not a provider resource id: show what the body says
+        return str(body.get("name", segments[-1])), str(body.get("type", type_key)), group
+    start = providers[-1] + 2
     pairs = segments[start:]
     names = "/".join(pairs[1::2])
     stored_type = body.get("type")

@@ -43,6 +43,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -59,6 +60,7 @@ SUB = "00000000-0000-4000-8000-0000000000be"  # the fixtures
 LOAD_SUB = "11111111-1111-4111-8111-1111111111be"  # the 100k resources
 OPS_SUB = "22222222-2222-4222-8222-2222222222be"  # the 10k operations
 HC = "api-version=2024-03-31"  # what azure-mgmt-healthcareapis 2.1.0 sends
+RESOURCES = "api-version=2025-04-01"  # what azure-mgmt-resource sends
 RG_API = "api-version=2021-04-01"
 AUTH = {"Authorization": "Bearer bench"}
 WS = "providers/Microsoft.HealthcareApis/workspaces"
@@ -609,6 +611,13 @@ def run(options: argparse.Namespace) -> dict[str, Any]:
                 "get": loads["get"],
                 "list_first_page": loads["list_first_page"],
                 "list_deep_page": loads["list_deep_page"],
+                # ARM's list of every resource (Resources_List), whole and by `resourceType eq`.
+                "resources_first_page": Load("resources_first", f"{url}/subscriptions/{SUB}/resources?{RESOURCES}"),
+                "resources_by_type_first_page": Load(
+                    "resources_by_type",
+                    f"{url}/subscriptions/{SUB}/resources?{RESOURCES}&%24filter="
+                    + quote("resourceType eq 'Microsoft.HealthcareApis/workspaces'"),
+                ),
             }
             at_small = {name: service_latency(load, latency_duration) for name, load in size_loads.items()}
 
@@ -636,6 +645,9 @@ def run(options: argparse.Namespace) -> dict[str, Any]:
             results["subscription_walk"] = {"pages": walk_pages, "ms_per_page": round(per_page, 2)}
             size_loads["subscription_first_page"] = Load("sub_first", sub_first)
             size_loads["subscription_last_page"] = Load("sub_last", sub_deep)
+            size_loads["resources_loaded_first_page"] = Load(
+                "resources_loaded", f"{url}/subscriptions/{LOAD_SUB}/resources?{RESOURCES}"
+            )
             for load in size_loads.values():
                 wrk(load, connections=1, duration=1)  # warm the pages of the bigger file
             at_big = {name: service_latency(load, latency_duration) for name, load in size_loads.items()}
@@ -780,6 +792,7 @@ def checks(r: dict[str, Any]) -> list[tuple[str, str, str, bool]]:
     growth = ratio(size["big"]["get"]["p50_ms"], size["small"]["get"]["p50_ms"])
     list_growth = ratio(size["big"]["list_first_page"]["p50_ms"], size["small"]["list_first_page"]["p50_ms"])
     deep = ratio(size["big"]["subscription_last_page"]["p50_ms"], size["big"]["subscription_first_page"]["p50_ms"])
+    rows = [] if "resources_first_page" not in size["big"] else resource_list_checks(size)
     return [
         ("GET rps / bare GET rps", f"≥ {TARGETS['get_ratio']}", f"{get_ratio}", get_ratio >= TARGETS["get_ratio"]),
         ("PUT create rps / bare PUT rps", f"≥ {TARGETS['put_create_ratio']}", f"{put_ratio}", put_ratio >= 0.3),
@@ -794,6 +807,26 @@ def checks(r: dict[str, Any]) -> list[tuple[str, str, str, bool]]:
             list_growth <= 1.2,
         ),
         ("last / first page p50 of a 100k list", "flat (≤ 1.2)", f"{deep}", deep <= 1.2),
+        *rows,
+    ]
+
+
+def resource_list_checks(size: dict[str, Any]) -> list[tuple[str, str, str, bool]]:
+    """ARM's list of every resource must not slow down as the store grows (it pages by position)."""
+    every = ratio(size["big"]["resources_first_page"]["p50_ms"], size["small"]["resources_first_page"]["p50_ms"])
+    by_type = ratio(
+        size["big"]["resources_by_type_first_page"]["p50_ms"], size["small"]["resources_by_type_first_page"]["p50_ms"]
+    )
+    own = ratio(size["big"]["resources_loaded_first_page"]["p50_ms"], size["small"]["resources_first_page"]["p50_ms"])
+    return [
+        (
+            "GET /subscriptions/{s}/resources first page p50 at 100k / small store",
+            "flat (≤ 1.2)",
+            f"{every}",
+            every <= 1.2,
+        ),
+        ("… with $filter=resourceType eq, p50 at 100k / small store", "flat (≤ 1.2)", f"{by_type}", by_type <= 1.2),
+        ("… of the 100k subscription itself / of the small store's", "flat (≤ 1.2)", f"{own}", own <= 1.2),
     ]
 
 
@@ -902,10 +935,15 @@ def report(r: dict[str, Any], baseline: dict[str, Any] | None) -> str:
         "get_in_loaded_group": "GET a resource among the 100k",
         "subscription_first_page": "list the 100k subscription, first page",
         "subscription_last_page": "list the 100k subscription, last page",
+        "resources_first_page": "GET /subscriptions/{s}/resources (fixtures' subscription), first page",
+        "resources_by_type_first_page": "… $filter=resourceType eq workspaces, first page",
+        "resources_loaded_first_page": "GET /subscriptions/{s}/resources of the 100k subscription, first page",
     }
     for key, label in labels.items():
         small = size["small"].get(key)
-        big = size["big"][key]
+        big = size["big"].get(key)
+        if big is None:  # a results.json from before this row existed
+            continue
         if small:
             lines.append(
                 f"| {label} | {small['p50_ms']:.2f} | {small['p99_ms']:.2f} | {big['p50_ms']:.2f} | "

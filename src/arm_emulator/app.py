@@ -18,6 +18,7 @@ from .arm import (
     locations,
     locks,
     resource_groups,
+    resource_lists,
     resource_providers,
     subscriptions,
     tags,
@@ -111,6 +112,7 @@ def create_app(
     subscriptions.register(router)
     tags.register(router)
     locks.register(router)
+    resource_lists.register(router)
     locations.register(router)
     resource_providers.register(router)
     cloud_metadata.register(router)

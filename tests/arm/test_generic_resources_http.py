@@ -246,3 +246,31 @@ def test_tags_and_locks_apply_to_generic_resources(http: httpx.Client, resource_
     assert http.delete(f"{path}?{STORAGE_V}").status_code == 409
     assert http.delete(lock).status_code == 200
     assert http.delete(f"{path}?{STORAGE_V}").status_code == 200
+
+
+def test_generic_resources_are_in_resource_lists_and_group_export(http: httpx.Client, resource_group: str) -> None:
+    name = unique("sa")
+    path = _storage(resource_group, name)
+    body = {"location": "eastus", "kind": "StorageV2", "sku": {"name": "Standard_LRS"}, "tags": {"k": "v"}}
+    assert http.put(f"{path}?{STORAGE_V}", json=body).status_code == 201
+    group = f"{SUB}/resourceGroups/{resource_group}"
+    listed = http.get(f"{group}/resources?api-version=2021-04-01").json()["value"]
+    [entry] = [item for item in listed if item["id"] == path]
+    assert (entry["type"], entry["kind"], entry["sku"], entry["tags"]) == (
+        "Microsoft.Storage/storageAccounts",
+        "StorageV2",
+        {"name": "Standard_LRS"},
+        {"k": "v"},
+    )
+    filtered = http.get(
+        f"{SUB}/resources?api-version=2021-04-01&$filter=resourceType eq 'Microsoft.Storage/storageAccounts'"
+    )
+    assert path in {item["id"] for item in filtered.json()["value"]}
+
+    exported = http.post(f"{group}/exportTemplate?api-version=2021-04-01", json={"resources": ["*"]})
+    assert exported.status_code == 200, exported.text
+    [resource] = [
+        r for r in exported.json()["template"]["resources"] if r["type"] == "Microsoft.Storage/storageAccounts"
+    ]
+    assert resource["apiVersion"] == "2023-05-01"  # the version it was written with
+    assert (resource["kind"], resource["sku"]) == ("StorageV2", {"name": "Standard_LRS"})

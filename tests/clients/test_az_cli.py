@@ -485,3 +485,72 @@ def test_managed_identity_and_role_assignment(az: AzCli, identity: dict[str, Any
     assert assignment["properties"]["scope"] == scope  # as the authorization service fills it in
     assert assignment["id"].startswith(f"{scope}/providers/Microsoft.Authorization/roleAssignments/")
     az.ok("identity", "delete", "--ids", made["id"])
+
+
+# -- az resource list and az group export ------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def listed_group(az: AzCli, identity: dict[str, Any]) -> dict[str, str]:
+    """A group of its own with two workspaces (one tagged) and a DICOM service in the first."""
+    name = unique("rg-az-list-")
+    az("group", "create", "--name", name, "--location", "eastus")
+    first, second = unique("ws"), unique("ws")
+    first_id = resource_id(identity, name, HEALTHCARE, "workspaces", first)
+    create(az, first_id, "eastus")
+    create(az, resource_id(identity, name, HEALTHCARE, "workspaces", second), "westus2")
+    create(az, f"{first_id}/dicomservices/dicom1", "eastus")
+    az("resource", "tag", "--ids", first_id, "--tags", "env=dev")
+    return {"group": name, "first": first, "second": second}
+
+
+def test_resource_list_with_each_filter_az_builds(
+    az: AzCli, identity: dict[str, Any], listed_group: dict[str, str]
+) -> None:
+    group, first, second = listed_group["group"], listed_group["first"], listed_group["second"]
+
+    def names(*args: str) -> list[str]:
+        return [r["name"] for r in az("resource", "list", *args)]
+
+    every = az.ok("resource", "list", "--resource-group", group, debug=True)
+    assert [(r["name"], r["type"]) for r in every.json()] == [
+        (first, "Microsoft.HealthcareApis/workspaces"),
+        (second, "Microsoft.HealthcareApis/workspaces"),
+        (f"{first}/dicom1", "Microsoft.HealthcareApis/workspaces/dicomservices"),
+    ]
+    assert all(r["provisioningState"] == "Succeeded" and r["createdTime"] for r in every.json())
+    # az asks the subscription-wide list with `resourceGroup eq` and $expand, at its default version.
+    [*_, (method, url, status)] = every.wire()
+    assert (method, urlsplit(url).path, status) == (
+        "GET",
+        f"/subscriptions/{identity['subscriptionId']}/resources",
+        200,
+    )
+    assert parse_qs(urlsplit(url).query)["$filter"] == [f"resourceGroup eq '{group}'"]
+    assert names("-g", group, "--resource-type", "Microsoft.HealthcareApis/workspaces") == [first, second]
+    assert names("-g", group, "--namespace", HEALTHCARE, "--resource-type", "workspaces/dicomservices") == [
+        f"{first}/dicom1"
+    ]
+    assert names("-g", group, "--name", second) == [second]
+    assert names("-g", group, "--location", "westus2") == [second]
+    assert [r["id"] for r in az("resource", "list", "--tag", "env=dev") if f"/{group}/" in r["id"]] == [
+        resource_id(identity, group, HEALTHCARE, "workspaces", first)
+    ]
+    assert first in names("--tag", "env")
+
+
+def test_group_export_is_a_template_of_the_group(az: AzCli, listed_group: dict[str, str]) -> None:
+    group, first = listed_group["group"], listed_group["first"]
+    template = az("group", "export", "--name", group, "--include-parameter-default-value")
+    parameter = f"workspaces_{first}_name"
+    assert template["$schema"] == "https://schema.management.azure.com/schemas/2015-01-01/deploymentTemplate.json#"
+    assert template["parameters"][parameter] == {"defaultValue": first, "type": "String"}
+    assert [r["type"] for r in template["resources"]] == [
+        "Microsoft.HealthcareApis/workspaces",
+        "Microsoft.HealthcareApis/workspaces",
+        "Microsoft.HealthcareApis/workspaces/dicomservices",
+    ]
+    assert template["resources"][0]["tags"] == {"env": "dev"}
+    skipped = az("group", "export", "--name", group, "--skip-all-params")
+    assert skipped["parameters"] == {}
+    assert [r["name"] for r in skipped["resources"]][2] == f"{first}/dicom1"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from urllib.parse import urlencode
 
 from starlette.requests import Request
@@ -53,10 +53,15 @@ def page_size(top: str | None, default: int) -> int:
     return min(value, default)
 
 
-def next_link(base: str, path: str, api_version: str, top: str | None, token: str) -> str:
+def next_link(
+    base: str, path: str, api_version: str, top: str | None, token: str, carried: Mapping[str, str] | None = None
+) -> str:
+    """`carried`: the client's other query options (`$filter`, `$expand`), which the next page needs
+    too (clients follow a nextLink as it is)."""
     query = {"api-version": api_version}
     if top is not None:
         query["$top"] = top
+    query.update(carried or {})
     query["$skipToken"] = token
     return f"{base}{path}?{urlencode(query)}"
 

@@ -6,6 +6,7 @@ in it, as a long-running operation polled through `Location`.
 
 from __future__ import annotations
 
+import json
 import secrets
 from typing import Any
 
@@ -18,10 +19,11 @@ from . import errors
 from .api_versions import require_dated_api_version
 from .bodies import blank, check_tags, parse_json_object, validate
 from .endpoints import endpoint
+from .export_template import ExportedResource, build_template, parse_options
 from .operation_routes import operation_response
 from .operations import catch_up, fresh_operation, polling_headers, start_operation
 from .paging import list_response
-from .resource_id import is_valid_resource_group_name, key_of, resource_group_id
+from .resource_id import is_valid_resource_group_name, key_of, parse_resource_id, resource_group_id
 from .resource_type import LroProfile, LroStep, OperationStatusEndpoint
 from .responses import base_url, empty_response, json_response, record_text
 from .runtime import runtime_of
@@ -76,6 +78,21 @@ class ResourceGroupPatch(BaseModel):
     model_config = ConfigDict(extra="ignore")
     tags: dict[str, str] | None = None
     managed_by: str | None = Field(None, alias="managedBy")
+
+
+class ExportTemplateRequest(BaseModel):
+    """ResourceGroups_ExportTemplate body: resource ids (or `["*"]`) and CSV options."""
+
+    model_config = ConfigDict(extra="ignore")
+    resources: list[str] | None = None
+    options: str | None = None
+    output_format: str | None = Field(None, alias="outputFormat")
+
+
+# The `apiVersion` exported for a type the emulator does not declare and has no write of on record:
+# the Microsoft.Resources version most clients send.
+UNDECLARED_TYPE_API_VERSION = "2021-04-01"
+_EXPORT_BATCH = 1000
 
 
 class OperationStatus(BaseModel):
@@ -231,6 +248,90 @@ async def list_groups(request: Request, params: dict[str, str]) -> Response:
     )
 
 
+def _newest_api_version(runtime: Any, type_name: str) -> str:
+    """The newest stable version served; for a type stored generically, the newest it was written with."""
+    found = runtime.registry.resource_type(type_name.lower())
+    if found is None:
+        with runtime.store.transaction() as tx:
+            written = tx.generic_types(type_name.split("/", 1)[0].lower()).get(type_name.lower())
+        return written[1][0] if written else UNDECLARED_TYPE_API_VERSION
+    versions = sorted(found[1].api_versions)
+    stable = [v for v in versions if "preview" not in v]
+    return (stable or versions)[-1]
+
+
+def _group_resources(runtime: Any, group: Any) -> list[ExportedResource]:
+    found: list[ExportedResource] = []
+    after = None
+    while True:
+        with runtime.store.transaction() as tx:
+            rows = tx.scan_resources(
+                subscription_key=group.subscription_key,
+                excluded_type_key=RESOURCE_GROUP_TYPE_KEY,
+                resource_group_key=group.key,
+                after_seq=after,
+                limit=_EXPORT_BATCH,
+            )
+        for row in rows:
+            body = json.loads(row.raw)
+            stored_type = body.get("type") if isinstance(body.get("type"), str) else None
+            type_name = stored_type if stored_type and stored_type.lower() == row.type_key else None
+            found.append(ExportedResource(row.id, type_name or parse_resource_id(row.id).type_name, body))
+            after = row.seq
+        if len(rows) < _EXPORT_BATCH:
+            return found
+
+
+async def export_template(request: Request, params: dict[str, str]) -> Response:
+    """Answered at once (200): the swagger allows 200 besides 202, and the SDK's poller and
+    `az group export` take it as the finished operation."""
+    runtime = runtime_of(request)
+    _api_version(request)
+    raw = parse_json_object(await request.body(), request.headers.get("content-type"))
+    asked = validate(ExportTemplateRequest, raw)
+    try:
+        options = parse_options(asked.get("options"))
+    except ValueError as unknown:
+        raise errors.invalid_request_content(
+            f"The export template option '{unknown}' is not supported. Supported options: "
+            "IncludeParameterDefaultValue, IncludeComments, SkipResourceNameParameterization, SkipAllParameterization"
+        ) from None
+    output_format = asked.get("outputFormat")
+    if output_format is not None and output_format.lower() != "json":
+        raise errors.ArmError(
+            400,
+            "InvalidOutputFormat",
+            f"The output format '{output_format}' is not supported; the emulator exports Json.",
+        )
+    group = _existing_group(request, params)
+    catch_up(runtime, group.key + "/")
+    stored = _group_resources(runtime, group)
+    wanted = asked.get("resources") or ["*"]
+    missing: list[str] = []
+    if wanted != ["*"]:
+        by_id = {resource.id.lower(): resource for resource in stored}
+        missing = [resource_id for resource_id in wanted if resource_id.lower() not in by_id]
+        stored = [by_id[resource_id.lower()] for resource_id in dict.fromkeys(wanted) if resource_id.lower() in by_id]
+    result: dict[str, Any] = {
+        "template": build_template(stored, options, lambda type_name: _newest_api_version(runtime, type_name))
+    }
+    if missing:
+        result["error"] = {
+            "code": "ExportTemplateCompletedWithErrors",
+            "message": "Export template operation completed with errors. Some resources were not exported. "
+            "Please see details for more information.",
+            "details": [
+                {
+                    "code": "ResourceNotFound",
+                    "message": f"The resource '{resource_id}' was not found in resource group '{group.body['name']}'.",
+                    "target": resource_id,
+                }
+                for resource_id in missing
+            ],
+        }
+    return json_response(result)
+
+
 async def get_operation_result(request: Request, params: dict[str, str]) -> Response:
     _api_version(request)
     op = fresh_operation(runtime_of(request), params["operationId"])
@@ -247,6 +348,7 @@ def register(router: APIRouter) -> None:
         ("PATCH", _GROUP, update, "Update"),
         ("DELETE", _GROUP, delete, "Delete"),
         ("GET", "/subscriptions/{subscriptionId}/resourceGroups", list_groups, "List"),
+        ("POST", _GROUP + "/exportTemplate", export_template, "ExportTemplate"),
         ("GET", OPERATION_RESULTS.path, get_operation_result, "OperationResults_Get"),
     ]
     for method, path, handler, name in routes:

@@ -114,6 +114,19 @@ class ListedResource:
 
 
 @dataclass(frozen=True)
+class ScannedResource:
+    """A row of a resource list across types (ARM's Resources_List): what it filters and shows."""
+
+    id: str
+    type_key: str
+    raw: str
+    seq: int
+    provisioning_state: str | None
+    created_at: float
+    updated_at: float
+
+
+@dataclass(frozen=True)
 class Page:
     records: list[ListedResource]
     last_seq: int | None
@@ -172,6 +185,34 @@ def _list_statement(filters: frozenset[str], after: bool) -> Any:
     if after:
         query = query.where(resources.c.seq > bindparam("after_seq"))
     return query.order_by(resources.c.seq).limit(bindparam("limit", literal_execute=False))
+
+
+def _scan_statement(filters: frozenset[str], after: bool) -> Any:
+    """Resources in groups (the groups themselves left out by type), of any type or of one, in
+    insertion order from a position: the candidates of Resources_List and _ListByResourceGroup."""
+    c = resources.c
+    subscription_key: Any = c.subscription_key
+    if "resource_group_key" in filters or "type_key" not in filters:
+        # Keep planners off the (subscription, type, seq) index unless a type is given: they would
+        # gather and sort the whole subscription through it (about 90 ms a page at 100k resources).
+        # Without a type the table is walked in `seq` order (its primary key), so a first page reads
+        # about a page of rows; with a group, that group's own index is used. (An expression on the
+        # column is what keeps an index from being used, in any database.)
+        subscription_key = c.subscription_key + ""
+    query = select(c.id, c.type_key, c.body, c.seq, c.provisioning_state, c.created_at, c.updated_at).where(
+        subscription_key == bindparam("subscription_key"),
+        c.resource_group_key.is_not(None),
+        c.type_key != bindparam("excluded_type_key"),
+    )
+    if "resource_group_key" in filters:
+        query = query.where(c.resource_group_key == bindparam("resource_group_key"))
+    if "type_key" in filters:
+        query = query.where(c.type_key == bindparam("type_key"))
+    if "name_suffix" in filters:
+        query = query.where(c.key.like(bindparam("name_suffix"), escape="/"))
+    if after:
+        query = query.where(c.seq > bindparam("after_seq"))
+    return query.order_by(c.seq).limit(bindparam("limit", literal_execute=False))
 
 
 def _like_escaped(prefix: str) -> str:
@@ -520,6 +561,37 @@ class StoreTransaction:
         cursor.close()
         records = [ListedResource(*row) for row in rows[:limit]]
         return Page(records, records[-1].seq if records else None, more=len(rows) > limit)
+
+    # -- resource lists across types (Resources_List) ----------------------------------------------------
+
+    def scan_resources(
+        self,
+        *,
+        subscription_key: str,
+        excluded_type_key: str,
+        resource_group_key: str | None = None,
+        type_key: str | None = None,
+        last_name_segment: str | None = None,
+        after_seq: int | None = None,
+        limit: int,
+    ) -> list[ScannedResource]:
+        """Up to `limit` resources of a subscription (or one of its groups) after `after_seq`, in
+        insertion order; `last_name_segment` keeps keys ending in `/{segment}` (case-insensitive)."""
+        values: dict[str, Any] = {
+            "subscription_key": subscription_key,
+            "excluded_type_key": excluded_type_key,
+            "resource_group_key": resource_group_key,
+            "type_key": type_key,
+            "name_suffix": "%/" + _like_escaped(last_name_segment.lower()) if last_name_segment else None,
+            "after_seq": after_seq,
+            "limit": limit,
+        }
+        filters = frozenset(k for k in ("resource_group_key", "type_key", "name_suffix") if values[k] is not None)
+        after = after_seq is not None
+        cursor = self._run(("scan", filters, after), lambda: _scan_statement(filters, after), values)
+        rows = cursor.fetchall()
+        cursor.close()
+        return [ScannedResource(*row) for row in rows]
 
     # -- operations --------------------------------------------------------------------------------
 

@@ -27,6 +27,7 @@ def configured(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorPro
         public_url=PUBLIC_URL,
         page_size="1",
         auth_mode="off",
+        generic_resources="false",
     ).start()
     yield process
     process.stop()
@@ -75,6 +76,18 @@ def test_resource_groups_are_created_implicitly_and_links_use_the_public_url(htt
     ).json()
     assert len(page["value"]) == 1  # page_size=1
     assert page["nextLink"].startswith(f"{PUBLIC_URL}/subscriptions/{SUBSCRIPTION}/resourceGroups/{group}/")
+
+
+def test_without_generic_resources_undeclared_types_are_refused(http: httpx.Client) -> None:
+    group = f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{unique('rg-')}"
+    account = f"{group}/providers/Microsoft.Storage/storageAccounts/sa1?api-version=2023-05-01"
+    refused = http.put(account, json={"location": "eastus"})
+    assert refused.status_code == 400
+    assert refused.json()["error"]["code"] == "NoRegisteredProviderFound"
+    assert "Microsoft.Storage/storageAccounts" in refused.json()["error"]["message"]
+    assert http.get(account).json()["error"]["code"] == "NoRegisteredProviderFound"
+    provider = http.get(f"/subscriptions/{SUBSCRIPTION}/providers/Microsoft.Storage?api-version=2021-04-01")
+    assert (provider.status_code, provider.json()["error"]["code"]) == (404, "InvalidResourceNamespace")
 
 
 def test_bring_your_own_certificate(tmp_path: Path) -> None:

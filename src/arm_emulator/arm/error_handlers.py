@@ -13,6 +13,7 @@ from starlette.responses import Response
 from . import errors
 from .endpoints import FALLBACK_ROUTE_TAG
 from .errors import ArmError
+from .generic_writes import is_generic_namespace
 from .registry import Registry
 from .responses import error_response
 
@@ -36,6 +37,8 @@ def _unrouted(request: Request, registry: Registry, status: int) -> ArmError:
         if index + 1 < len(segments):
             namespace = segments[index + 1]
             provider = registry.provider(namespace)
+            if provider is None and _stored_generically(request, namespace):
+                return errors.no_route(request.method, path)  # e.g. a POST action: generic types have none
             if provider is None:
                 return errors.invalid_resource_namespace(namespace)
             types = segments[index + 2 :: 2]
@@ -44,6 +47,11 @@ def _unrouted(request: Request, registry: Registry, status: int) -> ArmError:
                     "/".join(types), provider.namespace, request.query_params.get("api-version")
                 )
     return errors.no_route(request.method, path)
+
+
+def _stored_generically(request: Request, namespace: str) -> bool:
+    runtime = getattr(request.app.state, "runtime", None)
+    return runtime is not None and runtime.settings.generic_resources and is_generic_namespace(runtime, namespace)
 
 
 def allowed_methods(request: Request) -> str:

@@ -24,14 +24,15 @@ def is_guid(value: str) -> bool:
     return GUID.fullmatch(value) is not None
 
 
-@dataclass(frozen=True)
-class ResourceId:
-    """A tracked or nested resource id: subscription, resource group, namespace, (type, name) pairs."""
+class _TypedId:
+    """What every id of `namespace` and (type, name) pairs derives from them."""
 
-    subscription_id: str
-    resource_group: str
     namespace: str
     types: tuple[tuple[str, str], ...]
+
+    @property
+    def id(self) -> str:
+        raise NotImplementedError
 
     @property
     def name(self) -> str:
@@ -47,6 +48,25 @@ class ResourceId:
         return self.type_name.lower()
 
     @property
+    def key(self) -> str:
+        return key_of(self.id)
+
+    @property
+    def type_path_with_names(self) -> str:
+        """`Namespace/type/name[/child/name]`, the form ARM's ResourceNotFound message uses."""
+        return "/".join([self.namespace, *(f"{t}/{n}" for t, n in self.types)])
+
+
+@dataclass(frozen=True)
+class ResourceId(_TypedId):
+    """A tracked or nested resource id: subscription, resource group, namespace, (type, name) pairs."""
+
+    subscription_id: str
+    resource_group: str
+    namespace: str
+    types: tuple[tuple[str, str], ...]
+
+    @property
     def resource_group_id(self) -> str:
         return f"/subscriptions/{self.subscription_id}/resourceGroups/{self.resource_group}"
 
@@ -54,10 +74,6 @@ class ResourceId:
     def id(self) -> str:
         pairs = "/".join(f"{t}/{n}" for t, n in self.types)
         return f"{self.resource_group_id}/providers/{self.namespace}/{pairs}"
-
-    @property
-    def key(self) -> str:
-        return key_of(self.id)
 
     @property
     def parent(self) -> ResourceId | None:
@@ -69,11 +85,6 @@ class ResourceId:
     def parent_key(self) -> str:
         parent = self.parent
         return parent.key if parent else key_of(self.resource_group_id)
-
-    @property
-    def type_path_with_names(self) -> str:
-        """`Namespace/type/name[/child/name]`, the form ARM's ResourceNotFound message uses."""
-        return "/".join([self.namespace, *(f"{t}/{n}" for t, n in self.types)])
 
 
 def key_of(resource_id: str) -> str:
@@ -145,7 +156,7 @@ def parse_resource_id(resource_id: str) -> ResourceId:
 
 
 @dataclass(frozen=True)
-class ScopedResourceId:
+class ScopedResourceId(_TypedId):
     """A resource id at any scope: `{scope}/providers/{ns}/{type}/{name}[/{type}/{name}]...`, where the
     scope is a subscription, a resource group or another resource (an extension resource, such as a
     role assignment on a storage account)."""
@@ -157,25 +168,9 @@ class ScopedResourceId:
     types: tuple[tuple[str, str], ...]
 
     @property
-    def name(self) -> str:
-        return self.types[-1][1]
-
-    @property
-    def type_name(self) -> str:
-        return "/".join([self.namespace, *(t for t, _ in self.types)])
-
-    @property
-    def type_key(self) -> str:
-        return self.type_name.lower()
-
-    @property
     def id(self) -> str:
         pairs = "/".join(f"{t}/{n}" for t, n in self.types)
         return f"{self.scope}/providers/{self.namespace}/{pairs}"
-
-    @property
-    def key(self) -> str:
-        return key_of(self.id)
 
     @property
     def parent_id(self) -> str:
@@ -188,10 +183,6 @@ class ScopedResourceId:
     @property
     def resource_group_key(self) -> str | None:
         return key_of(resource_group_id(self.subscription_id, self.resource_group)) if self.resource_group else None
-
-    @property
-    def type_path_with_names(self) -> str:
-        return "/".join([self.namespace, *(f"{t}/{n}" for t, n in self.types)])
 
 
 def parse_scoped_path(path: str) -> tuple[ScopedResourceId, str | None] | None:

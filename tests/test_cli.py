@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import ssl
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import httpx
 import pytest
 from emulator_process import EmulatorProcess
 
@@ -100,3 +105,45 @@ def test_a_restart_leaves_out_what_only_a_first_start_a_token_or_another_command
     assert "cryptography" in first.stdout.split()
     restart = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True)
     assert restart.stdout.split() == []
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_make_run_stops_on_ctrl_c_or_sigterm_without_a_make_error(tmp_path: Path, stop: signal.Signals) -> None:
+    """`make run` as the README starts it; Ctrl-C (SIGINT to the terminal's process group) or SIGTERM to
+    the group stops the server gracefully: no traceback, no `make: *** ... Interrupt`."""
+    env = {**os.environ, "ARM_EMULATOR_PORT": "0", "ARM_EMULATOR_DATA_DIR": str(tmp_path / "data")}
+    env.pop("MAKEFLAGS", None)
+    make = subprocess.Popen(
+        ["make", "--no-print-directory", "run"],
+        cwd=README.parent,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    assert make.stdout is not None
+    try:
+        output = []
+        for line in make.stdout:  # until the banner's last line
+            output.append(line)
+            if line.startswith("  health:"):
+                break
+        health_url = output[-1].split()[-1]
+        trust = ssl.create_default_context(cafile=str(tmp_path / "data" / "tls" / "ca.pem"))
+        with httpx.Client(verify=trust) as client:
+            for _ in range(100):  # the banner comes just before the server starts listening
+                try:
+                    assert client.get(health_url).status_code == 200
+                    break
+                except httpx.ConnectError:
+                    time.sleep(0.05)
+        os.killpg(make.pid, stop)
+        rest, _ = make.communicate(timeout=30)
+    finally:
+        if make.poll() is None:
+            os.killpg(make.pid, signal.SIGKILL)
+            make.communicate()
+    text = "".join(output) + rest
+    assert "Application shutdown complete" in text
+    assert "make: ***" not in text and "Traceback" not in text, text[-2000:]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import signal
 import ssl
 import sys
 from pathlib import Path
@@ -120,8 +121,17 @@ def serve(settings: Settings) -> int:
         gc.freeze()
         gc.enable()
     print(_banner(settings, prepared.url, prepared.tls, directory), flush=True)
+    # Ctrl-C or SIGTERM asks for a stop, and a graceful stop is a clean end (exit 0, no traceback,
+    # no "make: *** Interrupt"): uvicorn shuts down, then raises the signal again for the handler in
+    # place before it, which is this one.
+    for stop_signal in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(stop_signal, _stopped)
     prepared.server.run(sockets=prepared.sockets)
     return 0
+
+
+def _stopped(signum: int, frame: object) -> None:
+    """The signal uvicorn raises again after its graceful shutdown: nothing left to do."""
 
 
 def health(args: argparse.Namespace) -> int:

@@ -554,3 +554,33 @@ def test_group_export_is_a_template_of_the_group(az: AzCli, listed_group: dict[s
     skipped = az("group", "export", "--name", group, "--skip-all-params")
     assert skipped["parameters"] == {}
     assert [r["name"] for r in skipped["resources"]][2] == f"{first}/dicom1"
+
+
+# -- az tag ---------------------------------------------------------------------------------------------
+
+
+def test_tag_at_group_and_resource_scope_and_tag_names(az: AzCli, identity: dict[str, Any], group: str) -> None:
+    scope = f"/subscriptions/{identity['subscriptionId']}/resourceGroups/{group}"
+    created = az("tag", "create", "--resource-id", scope, "--tags", "env=dev", "team=a")
+    assert created["properties"]["tags"] == {"env": "dev", "team": "a"}
+    merged = az("tag", "update", "--resource-id", scope, "--operation", "Merge", "--tags", "env=prod")
+    assert merged["properties"]["tags"] == {"env": "prod", "team": "a"}
+    assert az("group", "show", "--name", group)["tags"] == {"env": "prod", "team": "a"}
+    deleted = az("tag", "update", "--resource-id", scope, "--operation", "Delete", "--tags", "team=a")
+    assert deleted["properties"]["tags"] == {"env": "prod"}
+
+    workspace_id = resource_id(identity, group, HEALTHCARE, "workspaces", unique("ws"))
+    create(az, workspace_id, "eastus")
+    az("tag", "create", "--resource-id", workspace_id, "--tags", "owner=me")
+    assert az("tag", "list", "--resource-id", workspace_id)["properties"]["tags"] == {"owner": "me"}
+    assert az("resource", "show", "--ids", workspace_id)["tags"] == {"owner": "me"}
+
+    name = unique("cost-center-")
+    az("tag", "create", "--name", name)
+    az("tag", "add-value", "--name", name, "--value", "42")
+    names = {entry["tagName"]: entry for entry in az("tag", "list")}
+    assert [value["tagValue"] for value in names[name]["values"]] == ["42"]
+    assert names["owner"]["count"]["value"] >= 1
+    az.ok("tag", "remove-value", "--name", name, "--value", "42")
+    az.ok("tag", "delete", "--name", name, "--yes")
+    assert name not in {entry["tagName"] for entry in az("tag", "list")}

@@ -32,6 +32,9 @@ GROUP_PATH = f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{GROUP}"
 WORKSPACES = f"{GROUP_PATH}/providers/Microsoft.HealthcareApis/workspaces"
 DICOM = f"{WORKSPACES}/ws1/dicomservices"
 ACCOUNTS = f"{GROUP_PATH}/providers/Microsoft.DeviceUpdate/accounts"
+# A type no provider declares: stored generically, so nothing but the engine stands between the body and the store.
+GENERIC = f"{GROUP_PATH}/providers/Microsoft.Storage/storageAccounts"
+STORAGE = "api-version=2023-05-01"
 LIMIT = 4 * 1024 * 1024
 GOOD = b'{"location":"eastus"}'
 
@@ -167,6 +170,27 @@ CASES: dict[str, Hostile] = {
     "truncated-json": Hostile("PUT", f"{WORKSPACES}/truncated?{HC}", b'{"location":"eastus"'),
     "nul-byte-body": Hostile("PUT", f"{WORKSPACES}/nul?{HC}", b"\x00" * 64),
     "tags-not-strings": Hostile("PUT", f"{WORKSPACES}/badtags?{HC}", b'{"location":"eastus","tags":{"a":{"b":1}}}'),
+    # -- generic types (bodies kept as sent) --------------------------------------------------------
+    "generic-nested-101": Hostile("PUT", f"{GENERIC}/nested?{STORAGE}", nested(101)),
+    "generic-patch-nested-900": Hostile("PATCH", f"{GENERIC}/sa1?{STORAGE}", b'{"properties":' + nested(900) + b"}"),
+    "generic-nested-objects-5000": Hostile(
+        "PUT", f"{GENERIC}/nested?{STORAGE}", b'{"properties":' + b'{"a":' * 5000 + b"1" + b"}" * 5001
+    ),
+    "generic-name-control": Hostile("PUT", f"{GENERIC}/sa%01x?{STORAGE}", GOOD),
+    "generic-name-300-chars": Hostile("PUT", f"{GENERIC}/{'s' * 300}?{STORAGE}", GOOD),
+    "generic-api-version-word": Hostile("PUT", f"{GENERIC}/sa2?api-version=latest", GOOD),
+    "generic-api-version-missing": Hostile("PUT", f"{GENERIC}/sa2", GOOD),
+    "generic-tags-not-strings": Hostile("PUT", f"{GENERIC}/sa2?{STORAGE}", b'{"location":"eastus","tags":{"a":[1]}}'),
+    "generic-location-garbage": Hostile("PUT", f"{GENERIC}/sa2?{STORAGE}", b'{"location":"east/../us"}'),
+    "generic-location-change": Hostile("PUT", f"{GENERIC}/sa1?{STORAGE}", b'{"location":"westus"}'),
+    "generic-array-body": Hostile("PUT", f"{GENERIC}/sa2?{STORAGE}", b"[]"),
+    "generic-parent-missing": Hostile("PUT", f"{GENERIC}/nosuch/blobServices/default?{STORAGE}", b"{}"),
+    "generic-extension-on-missing-scope": Hostile(
+        "PUT", f"{GENERIC}/nosuch/providers/Microsoft.Authorization/roleAssignments/r1?api-version=2022-04-01", b"{}"
+    ),
+    "generic-reserved-namespace": Hostile(
+        "PUT", f"{GROUP_PATH}/providers/Microsoft.Resources/deployments/d1?api-version=2021-04-01", b"{}"
+    ),
     # -- names ---------------------------------------------------------------------------------------
     "name-nul": Hostile("PUT", f"{WORKSPACES}/ws%00x?{HC}", GOOD),
     "name-newline": Hostile("PUT", f"{WORKSPACES}/wsx%0A?{HC}", GOOD),
@@ -308,6 +332,7 @@ def target(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorProcess
         assert http.put(f"{WORKSPACES}/ws1?{HC}", json={"location": "eastus", "tags": {"k": "v"}}).is_success
         assert http.put(f"{DICOM}/dcm1?{HC}", json={"location": "eastus"}).is_success
         assert http.put(f"{ACCOUNTS}/acct1?{DU}", json={"location": "westus2"}).is_success
+        assert http.put(f"{GENERIC}/sa1?{STORAGE}", json={"location": "eastus"}).status_code == 201
         for path in (f"{DICOM}/dcm1?{HC}", f"{ACCOUNTS}/acct1?{DU}"):
             # Fast mode: the first read after the write sees the terminal state.
             assert http.get(path).json()["properties"]["provisioningState"] == "Succeeded"

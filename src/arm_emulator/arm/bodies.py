@@ -15,6 +15,9 @@ MAX_TAGS = 50
 MAX_TAG_NAME = 512
 MAX_TAG_VALUE = 256
 _RESERVED_TAG_CHARACTERS = re.compile(r"[<>%&\\?/\x00-\x1f\x7f]")
+# How deeply a body may nest objects and arrays. Real ones stay under 20 levels; a limit keeps every
+# later step (copies, merge-patches, views) within Python's recursion limit, whatever was stored.
+MAX_JSON_DEPTH = 100
 
 
 def parse_json_object(raw: bytes, content_type: str | None) -> dict[str, Any]:
@@ -36,6 +39,8 @@ def parse_json_object(raw: bytes, content_type: str | None) -> dict[str, Any]:
         raise invalid_request_content("The request content is nested too deeply") from None
     if not isinstance(value, dict):
         raise invalid_request_content(f"Expected a JSON object, got {type(value).__name__}")
+    if raw.count(b"{") + raw.count(b"[") > MAX_JSON_DEPTH and _depth(value) > MAX_JSON_DEPTH:
+        raise invalid_request_content(f"The request content is nested more than {MAX_JSON_DEPTH} levels deep")
     try:
         # `"\ud800"` parses to a lone surrogate that could be stored but never sent back. Only a `\u`
         # escape, an encoded surrogate (json.loads decodes with surrogatepass: 0xED...) or UTF-16/32
@@ -45,6 +50,19 @@ def parse_json_object(raw: bytes, content_type: str | None) -> dict[str, Any]:
     except UnicodeEncodeError:
         raise invalid_request_content("The request content has an unpaired UTF-16 surrogate escape") from None
     return value
+
+
+def _depth(value: Any) -> int:
+    """How deeply objects and arrays nest in a parsed JSON value (without recursion)."""
+    deepest = 0
+    pending = [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, depth)
+            children = item.values() if isinstance(item, dict) else item
+            pending.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return deepest
 
 
 def blank(value: Any) -> bool:

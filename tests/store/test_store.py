@@ -206,3 +206,19 @@ def test_close_waits_for_a_snapshot_still_being_read(tmp_path: Path) -> None:
     reader.join(10)
     closer.join(10)
     assert not closer.is_alive() and seen == [0]
+
+
+def test_opening_a_database_made_before_an_index_existed_adds_it(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    first = SqlStore(url)
+    first.open()
+    first.close()
+    with closing(sqlite3.connect(tmp_path / "old.db")) as db:
+        db.execute("DROP INDEX ix_resources_subscription_order")
+        db.commit()
+    reopened = SqlStore(url)
+    reopened.open()
+    reopened.close()
+    with closing(sqlite3.connect(tmp_path / "old.db")) as db:
+        names = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert {"ix_resources_subscription_order", "ix_resources_group_order"} <= names

@@ -72,6 +72,10 @@ resources = Table(
 Index("ix_resources_subscription", resources.c.subscription_key, resources.c.type_key, resources.c.seq)
 Index("ix_resources_group", resources.c.resource_group_key, resources.c.type_key, resources.c.seq)
 Index("ix_resources_parent", resources.c.parent_key, resources.c.type_key, resources.c.seq)
+# Every type of a subscription or group in insertion order: the resource lists (Resources_List) walk
+# these instead of sorting a whole subscription.
+Index("ix_resources_subscription_order", resources.c.subscription_key, resources.c.seq)
+Index("ix_resources_group_order", resources.c.resource_group_key, resources.c.seq)
 
 operations = Table(
     "operations",

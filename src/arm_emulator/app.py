@@ -20,6 +20,7 @@ from .arm import (
     resource_groups,
     resource_lists,
     resource_providers,
+    role_definitions,
     subscriptions,
     tags,
 )
@@ -118,6 +119,7 @@ def create_app(
     cloud_metadata.register(router)
     control.register(router)
     identity_routes.register(router)
+    role_definitions.register(router)
     generic_resources.register(router)
 
     # The OpenAPI document names every path parameter, though the endpoints only take the request.

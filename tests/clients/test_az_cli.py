@@ -458,32 +458,27 @@ def test_generic_types_through_az_resource(az: AzCli, identity: dict[str, Any], 
 
 def test_managed_identity_and_role_assignment(az: AzCli, identity: dict[str, Any], group: str) -> None:
     """`az identity create` (the real managed-identity client) gets principal and client ids;
-    `az role assignment create` by ids stores an extension resource on the group."""
+    `az role assignment create` with a role by name (az looks it up among the role definitions)
+    stores an extension resource on the group, which `az role assignment list` finds."""
     made = az("identity", "create", "-g", group, "-n", unique("id"))
     assert uuid.UUID(made["principalId"]) and uuid.UUID(made["clientId"])
     assert made["tenantId"] == identity["tenantId"]
     assert az("identity", "show", "--ids", made["id"])["clientId"] == made["clientId"]
 
+    [dicom_owner] = az("role", "definition", "list", "--name", "DICOM Data Owner")
+    assert dicom_owner["name"] == "58a3b984-7adf-4c20-983a-32417c86fbc8"
     scope = f"/subscriptions/{identity['subscriptionId']}/resourceGroups/{group}"
-    contributor = "b24988ac-6180-42a0-ab88-20f7382dd24c"
-    role = f"/subscriptions/{identity['subscriptionId']}/providers/Microsoft.Authorization/roleDefinitions/"
-    role += contributor
-    assignment = az(
-        "role",
-        "assignment",
-        "create",
-        "--scope",
-        scope,
-        "--role",
-        role,
-        "--assignee-object-id",
-        made["principalId"],
-        "--assignee-principal-type",
-        "ServicePrincipal",
-    )
+    principal = ("--assignee-object-id", made["principalId"], "--assignee-principal-type", "ServicePrincipal")
+    assignment = az("role", "assignment", "create", "--scope", scope, "--role", "Contributor", *principal)
     assert assignment["properties"]["principalId"] == made["principalId"]
+    contributor = "b24988ac-6180-42a0-ab88-20f7382dd24c"
+    assert assignment["properties"]["roleDefinitionId"].endswith(f"/roleDefinitions/{contributor}")
     assert assignment["properties"]["scope"] == scope  # as the authorization service fills it in
     assert assignment["id"].startswith(f"{scope}/providers/Microsoft.Authorization/roleAssignments/")
+    listed = az("role", "assignment", "list", "--scope", scope)
+    assert assignment["id"] in {item["id"] for item in listed}
+    az.ok("role", "assignment", "delete", "--ids", assignment["id"])
+    assert assignment["id"] not in {item["id"] for item in az("role", "assignment", "list", "--scope", scope)}
     az.ok("identity", "delete", "--ids", made["id"])
 
 

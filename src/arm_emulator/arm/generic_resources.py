@@ -137,7 +137,9 @@ async def update(request: Request, params: dict[str, str]) -> Response:
 
 
 async def delete(request: Request, params: dict[str, str]) -> Response:
-    """Synchronous: 200 once deleted (with whatever was nested in or extended it), 204 if absent."""
+    """Synchronous: 200 once deleted (with whatever was nested in or extended it), with the deleted
+    resource as the body, as the authorization service answers (its SDK reads it; clients of other
+    types ignore it); 204 if absent."""
     runtime, rid, listed = _target(request)
     if listed is not None:
         raise errors.method_not_allowed("DELETE", request.url.path)
@@ -149,7 +151,7 @@ async def delete(request: Request, params: dict[str, str]) -> Response:
             return empty_response(204)
         check_existing(existing.etag, request.headers.get("if-match"))
         tx.delete_tree(rid.key, now=runtime.clock.now(), cancel_error=canceled_by_delete(rid.id))
-    return empty_response(200)
+    return _answer(existing, 200)
 
 
 def _list(request: Request, runtime: Runtime, rid: ScopedResourceId, api_version: str) -> Response:

@@ -15,13 +15,13 @@ from typing import Any
 from ..store.repository import ResourceRecord, StoreTransaction
 from . import errors
 from .bodies import check_tags
-from .conditions import check_write, new_etag
+from .conditions import check_write
 from .identity import assign_identity_ids
 from .resource_id import ScopedResourceId, key_of
 from .responses import dump_json
 from .runtime import Runtime
 from .scopes import normalize_location, require_resource_group, require_subscription
-from .writes import ResourceWriter
+from .writes import ResourceWriter, scoped_record
 
 # Namespaces ARM answers itself: never stored generically (their endpoints are served, or not at all).
 RESERVED_NAMESPACES = frozenset({"microsoft.resources"})
@@ -132,20 +132,7 @@ def store(
     now: float,
     raw: str,
 ) -> ResourceRecord:
-    record = ResourceRecord(
-        key=rid.key,
-        id=rid.id,
-        subscription_key=rid.subscription_id.lower(),
-        resource_group_key=rid.resource_group_key,
-        parent_key=key_of(rid.parent_id),
-        type_key=rid.type_key,
-        body=body,
-        etag=new_etag(now),
-        provisioning_state="Succeeded",
-        created_at=existing.created_at if existing is not None else now,
-        updated_at=now,
-        raw=raw,
-    )
+    record = scoped_record(rid, body, existing, now, raw)
     tx.put_resource(record, new=existing is None)
     tx.note_generic_api_version(rid.type_name, api_version)
     return record

@@ -28,21 +28,21 @@ from . import errors
 from .api_versions import require_dated_api_version
 from .auth import caller
 from .bodies import parse_json_object
-from .conditions import new_etag
 from .endpoints import add_routes
 from .extension_scopes import ExtensionScope
-from .resource_id import key_of, resource_group_id
+from .resource_id import ScopedResourceId, key_of, parse_scoped_path
 from .responses import empty_response, json_response
 from .runtime import Runtime, runtime_of
 from .scopes import require_subscription
-from .writes import ResourceWriter
+from .writes import ResourceWriter, scoped_record
 
 # 2015-01-01 is the oldest the SDKs still ship (azure-mgmt-resource's v2015_01_01), 2016-09-01 is
 # az's, 2020-05-01 azure-mgmt-resource-locks' default (the first with systemData); later dated
 # versions are accepted too.
 KNOWN_API_VERSIONS = ("2015-01-01", "2016-09-01", "2020-05-01")
 _SYSTEM_DATA_SINCE = "2020-05-01"
-LOCK_TYPE = "Microsoft.Authorization/locks"
+LOCK_NAMESPACE, LOCK_TYPE_SEGMENT = "Microsoft.Authorization", "locks"
+LOCK_TYPE = f"{LOCK_NAMESPACE}/{LOCK_TYPE_SEGMENT}"
 LOCK_TYPE_KEY = LOCK_TYPE.lower()
 LOCKS_SEGMENT = "/providers/Microsoft.Authorization/locks"
 _LOCKS_SEGMENT_KEY = LOCKS_SEGMENT.lower()
@@ -58,11 +58,6 @@ _WRITES = frozenset({"PUT", "PATCH", "POST"})
 # -- enforcement -------------------------------------------------------------------------------------
 
 
-def _path_key(path: str) -> str:
-    """A request path as a store key; empty segments (`//`) are dropped, as ids have none."""
-    return "/" + "/".join(s for s in path.lower().split("/") if s)
-
-
 def _lock_scope_id(lock_id: str) -> str:
     return lock_id[: lock_id.lower().rindex(_LOCKS_SEGMENT_KEY)]
 
@@ -73,7 +68,7 @@ def check_locks(runtime: Runtime, method: str, path: str) -> None:
     deleting = method == "DELETE"
     if not deleting and method not in _WRITES:
         return
-    target = _path_key(path)
+    target = key_of(path)  # the front door has dropped empty segments already
     segments = target.split("/", 3)
     if len(segments) < 3 or segments[1] != "subscriptions" or _LOCKS_SEGMENT_KEY + "/" in target + "/":
         return
@@ -97,9 +92,8 @@ def check_locks(runtime: Runtime, method: str, path: str) -> None:
 
 
 def _scope(request: Request, params: dict[str, str]) -> ExtensionScope:
-    """The lock's scope; clients send `//` for an empty parentResourcePath, which is no segment."""
-    scope = "/".join(s for s in params["scope"].split("/") if s)
-    return ExtensionScope(runtime_of(request), request.method, request.url.path, scope)
+    """The lock's scope (clients' `//` for an empty parentResourcePath is already one `/`)."""
+    return ExtensionScope(runtime_of(request), request.method, request.url.path, params["scope"])
 
 
 def _api_version(request: Request) -> str:
@@ -149,21 +143,9 @@ def lock_record(
     now: float,
     existing: ResourceRecord | None,
 ) -> ResourceRecord:
-    lock_id = f"{scope_id}{LOCKS_SEGMENT}/{name}"
-    body = {"id": lock_id, "name": name, "type": LOCK_TYPE, "properties": properties, "systemData": system_data}
-    return ResourceRecord(
-        key=key_of(lock_id),
-        id=lock_id,
-        subscription_key=subscription_id.lower(),
-        resource_group_key=key_of(resource_group_id(subscription_id, resource_group)) if resource_group else None,
-        parent_key=key_of(scope_id),
-        type_key=LOCK_TYPE_KEY,
-        body=body,
-        etag=new_etag(now),
-        provisioning_state="Succeeded",
-        created_at=existing.created_at if existing else now,
-        updated_at=now,
-    )
+    rid = ScopedResourceId(scope_id, subscription_id, resource_group, LOCK_NAMESPACE, ((LOCK_TYPE_SEGMENT, name),))
+    body = {"id": rid.id, "name": name, "type": LOCK_TYPE, "properties": properties, "systemData": system_data}
+    return scoped_record(rid, body, existing, now)
 
 
 def _rendered(record: ResourceRecord, api_version: str) -> dict[str, Any]:
@@ -258,16 +240,15 @@ def import_lock(
     runtime: Runtime, tx: StoreTransaction, lock_id: str, body: dict[str, Any], who: tuple[str, str]
 ) -> None:
     """A lock from a state document; its scope (group or resource) must be in the store already."""
-    index = lock_id.lower().rindex(_LOCKS_SEGMENT_KEY + "/")
-    scope_id, name = lock_id[:index], lock_id[index + len(LOCKS_SEGMENT) + 1 :]
-    segments = scope_id.strip("/").split("/")
-    if len(segments) < 2 or segments[0].lower() != "subscriptions" or len(segments) == 3:
+    parsed = parse_scoped_path(lock_id)
+    if parsed is None or parsed[1] is not None or parsed[0].type_key != LOCK_TYPE_KEY:
         raise errors.ArmError(400, "InvalidResourceId", f"'{lock_id}' is not a lock id.")
+    rid = parsed[0]
+    scope_id, name, resource_group = rid.scope, rid.name, rid.resource_group
     _check_name(name)
     properties = _properties(body)
-    resource_group = segments[3] if len(segments) > 2 else None
     if resource_group is None:
-        require_subscription(runtime, tx, segments[1])
+        require_subscription(runtime, tx, rid.subscription_id)
     elif tx.get_resource(key_of(scope_id)) is None:
         raise errors.ArmError(
             400, "InvalidResourceId", f"The scope '{scope_id}' of lock '{lock_id}' is not in the state."
@@ -275,7 +256,8 @@ def import_lock(
     now = runtime.clock.now()
     existing = tx.get_resource(key_of(lock_id))
     system_data = ResourceWriter.system_data(who, now, existing, modified=True)
-    tx.put_resource(lock_record(segments[1], resource_group, scope_id, name, properties, system_data, now, existing))
+    record = lock_record(rid.subscription_id, resource_group, scope_id, name, properties, system_data, now, existing)
+    tx.put_resource(record)
 
 
 def register(router: APIRouter) -> None:

@@ -23,7 +23,7 @@ from .export_template import ExportedResource, build_template, parse_options
 from .operation_routes import operation_response
 from .operations import catch_up, fresh_operation, polling_headers, start_operation
 from .paging import list_response
-from .resource_id import is_valid_resource_group_name, key_of, parse_resource_id, resource_group_id
+from .resource_id import is_valid_resource_group_name, key_of, resource_group_id, shown_type_name
 from .resource_type import LroProfile, LroStep, OperationStatusEndpoint
 from .responses import base_url, empty_response, json_response, record_text
 from .runtime import runtime_of
@@ -274,9 +274,7 @@ def _group_resources(runtime: Any, group: Any) -> list[ExportedResource]:
             )
         for row in rows:
             body = json.loads(row.raw)
-            stored_type = body.get("type") if isinstance(body.get("type"), str) else None
-            type_name = stored_type if stored_type and stored_type.lower() == row.type_key else None
-            found.append(ExportedResource(row.id, type_name or parse_resource_id(row.id).type_name, body))
+            found.append(ExportedResource(row.id, shown_type_name(row.id, row.type_key, body.get("type")), body))
             after = row.seq
         if len(rows) < _EXPORT_BATCH:
             return found

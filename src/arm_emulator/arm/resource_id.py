@@ -210,3 +210,12 @@ def parse_scoped_path(path: str) -> tuple[ScopedResourceId, str | None] | None:
         types = (*types, (listed, ""))
     scope = "/" + "/".join(scope_segments)
     return ScopedResourceId(scope, segments[1], resource_group, segments[providers_at + 1], types), listed
+
+
+def shown_type_name(resource_id: str, type_key: str, stored_type: object) -> str:
+    """A stored resource's type as lists and exports show it: the body's `type` (the casing it was
+    written in) when it is that type, else read from the id."""
+    if isinstance(stored_type, str) and stored_type.lower() == type_key:
+        return stored_type
+    parsed = parse_scoped_path(resource_id)
+    return parsed[0].type_name if parsed is not None and parsed[1] is None else type_key

@@ -29,6 +29,7 @@ from .odata_filter import FilteredItem, ResourceFilter, parse_filter
 from .operations import catch_up
 from .paging import decode_skip_token, encode_skip_token, next_link, page_size
 from .resource_groups import KNOWN_API_VERSIONS
+from .resource_id import parse_scoped_path, shown_type_name
 from .responses import base_url, dump_json, raw_json_response
 from .runtime import Runtime, runtime_of
 from .scopes import RESOURCE_GROUP_TYPE_KEY, require_resource_group, require_subscription
@@ -68,20 +69,14 @@ def _expand(text: str | None) -> tuple[str, ...]:
 
 def _names_and_type(resource_id: str, type_key: str, body: dict[str, Any]) -> tuple[str, str, str]:
     """(full name `parent/child`, type `Namespace/parent/child`, resource group) from the id."""
-    segments = resource_id.strip("/").split("/")
-    group = segments[3] if len(segments) > 3 else ""
-    # The last `providers/{namespace}` starts the resource's own type/name pairs.
-    providers = [i for i, s in enumerate(segments) if s.lower() == "providers"]
-    if not providers:  # not a provider resource id: show what the body says
+    parsed = parse_scoped_path(resource_id)
+    if parsed is None or parsed[1] is not None:  # not a provider resource id: show what the body says
+        segments = resource_id.strip("/").split("/")
+        group = segments[3] if len(segments) > 3 else ""
         return str(body.get("name", segments[-1])), str(body.get("type", type_key)), group
-    start = providers[-1] + 2
-    pairs = segments[start:]
-    names = "/".join(pairs[1::2])
-    stored_type = body.get("type")
-    shown_type = stored_type if isinstance(stored_type, str) and stored_type.lower() == type_key else None
-    if shown_type is None:
-        shown_type = "/".join([segments[start - 1], *pairs[0::2]])
-    return names, shown_type, group
+    rid = parsed[0]
+    names = "/".join(name for _, name in rid.types)
+    return names, shown_type_name(resource_id, type_key, body.get("type")), rid.resource_group or ""
 
 
 def _item(row: ScannedResource, body: dict[str, Any]) -> FilteredItem:

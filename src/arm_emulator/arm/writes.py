@@ -17,7 +17,7 @@ from .bodies import blank, check_tags, validate
 from .conditions import new_etag
 from .embedding import fill_listed_children, sync_parent
 from .projection import carry_over, covers, hidden, project, sees_all
-from .resource_id import ResourceId, key_of
+from .resource_id import ResourceId, ScopedResourceId, key_of
 from .resource_type import ApiVersionModels, Provider, ResourceContext, ResourceType
 from .responses import dump_json, shape
 from .runtime import Runtime
@@ -225,3 +225,24 @@ class ResourceWriter:
         tx.put_resource(record)
         sync_parent(tx, self.rt, rid.type_key, rid.parent_key, now)
         return record
+
+
+def scoped_record(
+    rid: ScopedResourceId, body: dict[str, Any], existing: ResourceRecord | None, now: float, raw: str | None = None
+) -> ResourceRecord:
+    """The stored record of a resource at any scope (generic types, locks), in its final state; its
+    parent is what it is nested in or extends, so it goes with that."""
+    return ResourceRecord(
+        key=rid.key,
+        id=rid.id,
+        subscription_key=rid.subscription_id.lower(),
+        resource_group_key=rid.resource_group_key,
+        parent_key=key_of(rid.parent_id),
+        type_key=rid.type_key,
+        body=body,
+        etag=new_etag(now),
+        provisioning_state="Succeeded",
+        created_at=existing.created_at if existing is not None else now,
+        updated_at=now,
+        raw=raw,
+    )

@@ -6,6 +6,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from azure.core.pipeline.policies import SansIOHTTPPolicy
+from azure.mgmt.authorization import AuthorizationManagementClient
 from azure.mgmt.deviceupdate import DeviceUpdateMgmtClient
 from azure.mgmt.healthcareapis import HealthcareApisManagementClient
 from azure.mgmt.resource.locks import ManagementLockClient
@@ -42,6 +43,11 @@ def resources(emulator: EmulatorProcess) -> ResourceManagementClient:
 def locks(emulator: EmulatorProcess, subscription_id: str = SUBSCRIPTION) -> ManagementLockClient:
     """At the SDK's own default api-version."""
     return ManagementLockClient(StaticCredential(), subscription_id, **client_options(emulator))
+
+
+def authorization(emulator: EmulatorProcess) -> AuthorizationManagementClient:
+    """At the SDK's own default api-versions."""
+    return AuthorizationManagementClient(StaticCredential(), SUBSCRIPTION, **client_options(emulator))
 
 
 def default_api_version(client: HealthcareApisManagementClient | DeviceUpdateMgmtClient) -> str:

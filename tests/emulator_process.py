@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from databases import fresh_database_url, on_postgres
 
 from arm_emulator.identity.directory import IDENTITY_FILE
 
@@ -21,6 +22,9 @@ class EmulatorProcess:
     def __init__(self, data_dir: Path, **settings: str) -> None:
         self.data_dir = data_dir
         self.settings = settings
+        if on_postgres() and "database_url" not in settings:
+            # One database per server, kept across its restarts (as its SQLite file in data_dir would be).
+            self.settings["database_url"] = fresh_database_url(data_dir)
         self.process: subprocess.Popen[str] | None = None
         self.url = ""
         self.banner: list[str] = []

@@ -26,6 +26,7 @@ from .arm import (
 )
 from .arm.actions import register_provider_actions
 from .arm.auth import Authenticator
+from .arm.controls import SharedControls
 from .arm.dispatch import DirectRoutes
 from .arm.endpoints import document_parameters
 from .arm.journal import Journal
@@ -58,14 +59,16 @@ def create_app(
     )
     tokens = TokenService(load_signing_key(settings.data_dir), clock, settings.token_lifetime_seconds)
     registry = Registry(providers, GENERIC_HOOKS)
+    store = SqlStore(settings.resolved_database_url)
     runtime = Runtime(
         settings,
-        SqlStore(settings.resolved_database_url),
+        store,
         clock,
         registry,
         directory,
         tokens,
-        journal=Journal(settings.journal_size),
+        controls=SharedControls(store, clock),
+        journal=Journal(store, settings.journal_size),
     )
     seed = read_seed_file(settings.seed) if settings.seed else None  # a bad seed fails before serving
 
@@ -73,6 +76,7 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # The store opens before the first request; the walker resumes any operation left due.
         runtime.store.open()
+        runtime.controls.refresh()
         subscriptions.register_known_subscriptions(runtime)
         stop = asyncio.Event()
         walker = asyncio.create_task(run_walker(runtime, stop))
@@ -152,7 +156,7 @@ def create_app(
         authenticator=authenticator,
         public_url=settings.public_url,
         journal=runtime.journal,
-        faults=runtime.faults,
+        controls=runtime.controls,
         direct=DirectRoutes(app.routes, registry),
         registration_check=lambda method, path: resource_providers.check_registration(runtime, method, path),
         lock_check=lambda method, path: locks.check_locks(runtime, method, path),

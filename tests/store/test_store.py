@@ -1,4 +1,5 @@
-"""The store on a real SQLite file: conditional transitions, subtree deletes, keyset pages."""
+"""The store on a real database (a SQLite file; PostgreSQL under `make test-postgres`): conditional
+transitions, subtree deletes, keyset pages, the shared controls and journal."""
 
 from __future__ import annotations
 
@@ -9,13 +10,19 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy
+from databases import fresh_database_url
 
-from arm_emulator.store.repository import OperationRecord, ResourceRecord, SqlStore
+from arm_emulator.store.repository import JournalRecord, OperationRecord, ResourceRecord, SqlStore
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> SqlStore:
-    store = SqlStore(f"sqlite:///{tmp_path / 'store.db'}")
+def database_url(tmp_path: Path) -> str:
+    return fresh_database_url(tmp_path)
+
+
+@pytest.fixture
+def store(database_url: str) -> SqlStore:
+    store = SqlStore(database_url)
     store.open()
     yield store  # type: ignore[misc]
     store.close()
@@ -105,8 +112,8 @@ def test_a_transaction_opened_inside_another_joins_it_and_fails_with_it(store: S
         assert tx.get_resource("/rg/after") is not None
 
 
-def test_a_second_store_on_the_same_file_sees_committed_writes(store: SqlStore, tmp_path: Path) -> None:
-    other = SqlStore(f"sqlite:///{tmp_path / 'store.db'}")
+def test_a_second_store_on_the_same_file_sees_committed_writes(store: SqlStore, database_url: str) -> None:
+    other = SqlStore(database_url)
     other.open()
     try:
         with store.transaction() as tx:
@@ -133,6 +140,7 @@ def test_a_snapshot_keeps_seeing_the_store_as_it_was_when_opened(store: SqlStore
         assert [r.key for r in snapshot.iter_resources()] == ["/rg/during"]
 
 
+@pytest.mark.sqlite_only
 def test_an_in_memory_store_has_no_snapshots() -> None:
     store = SqlStore("sqlite://")
     store.open()
@@ -144,6 +152,7 @@ def test_an_in_memory_store_has_no_snapshots() -> None:
         store.close()
 
 
+@pytest.mark.sqlite_only
 def test_a_failed_commit_leaves_nothing_pending_for_the_next_one(store: SqlStore, tmp_path: Path) -> None:
     # A deferred foreign key fails at COMMIT itself: the one way to make SQLite refuse a commit
     # here (disk full and I/O errors are the others).
@@ -183,8 +192,8 @@ def test_the_connection_belongs_to_the_thread_that_opened_it(store: SqlStore) ->
     assert len(failures) == 1 and "snapshot()" in str(failures[0])
 
 
-def test_close_waits_for_a_snapshot_still_being_read(tmp_path: Path) -> None:
-    store = SqlStore(f"sqlite:///{tmp_path / 'store.db'}")
+def test_close_waits_for_a_snapshot_still_being_read(database_url: str) -> None:
+    store = SqlStore(database_url)
     store.open()
     opened, release = threading.Event(), threading.Event()
     seen: list[int] = []
@@ -208,17 +217,115 @@ def test_close_waits_for_a_snapshot_still_being_read(tmp_path: Path) -> None:
     assert not closer.is_alive() and seen == [0]
 
 
-def test_opening_a_database_made_before_an_index_existed_adds_it(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'old.db'}"
-    first = SqlStore(url)
+def test_opening_a_database_made_before_an_index_existed_adds_it(database_url: str) -> None:
+    first = SqlStore(database_url)
     first.open()
     first.close()
-    with closing(sqlite3.connect(tmp_path / "old.db")) as db:
-        db.execute("DROP INDEX ix_resources_subscription_order")
-        db.commit()
-    reopened = SqlStore(url)
-    reopened.open()
-    reopened.close()
-    with closing(sqlite3.connect(tmp_path / "old.db")) as db:
-        names = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    engine = sqlalchemy.create_engine(database_url)
+    try:
+        with engine.begin() as db:
+            db.exec_driver_sql("DROP INDEX ix_resources_subscription_order")
+            db.exec_driver_sql("DROP TABLE control_state")  # as made before the shared controls
+        reopened = SqlStore(database_url)
+        reopened.open()
+        with reopened.transaction() as tx:
+            assert tx.control_version() >= 1
+        reopened.close()
+        names = {index["name"] for index in sqlalchemy.inspect(engine).get_indexes("resources")}
+    finally:
+        engine.dispose()
     assert {"ix_resources_subscription_order", "ix_resources_group_order"} <= names
+
+
+def _journal_record(path: str, status: int = 200, **fields: object) -> JournalRecord:
+    return JournalRecord(
+        epoch_seconds=1.0,
+        method="GET",
+        url=f"https://h{path}",
+        path=path,
+        status=status,
+        duration_ms=1.0,
+        request_id="r",
+        correlation_id=None,
+        client_request_id=None,
+        **fields,  # type: ignore[arg-type]
+    )
+
+
+def test_the_journal_keeps_the_newest_entries_and_filters_them(store: SqlStore) -> None:
+    with store.transaction() as tx:
+        for number in range(5):
+            tx.add_journal_entry(_journal_record(f"/Subscriptions/S/x{number}", 200 + number))
+        tx.add_journal_entry(_journal_record("/subscriptions/s/y", 202, location="https://h/op"))
+        everything = tx.query_journal(capacity=100)
+        assert [e.path for e in everything][-2:] == ["/Subscriptions/S/x4", "/subscriptions/s/y"]
+        assert [e.path for e in tx.query_journal(capacity=2)] == ["/Subscriptions/S/x4", "/subscriptions/s/y"]
+        assert [e.status for e in tx.query_journal(capacity=100, path_prefix="/subscriptions/s/x")] == [
+            200,
+            201,
+            202,
+            203,
+            204,
+        ]
+        accepted = tx.query_journal(capacity=100, status=202)
+        assert [e.location for e in accepted] == [None, "https://h/op"]
+        since = tx.query_journal(capacity=100, since=everything[3].sequence)
+        assert [e.sequence for e in since] == [e.sequence for e in everything[4:]]
+        tx.trim_journal(3)
+        assert len(tx.query_journal(capacity=100)) == 3
+
+
+def test_a_fault_rule_with_times_is_spent_once_across_stores(store: SqlStore, database_url: str) -> None:
+    other = SqlStore(database_url)
+    other.open()
+    try:
+        with store.transaction() as tx:
+            before = tx.control_version()
+            rule = tx.add_fault_rule({"action": {"type": "error"}, "times": 2})
+            assert tx.control_version() == before + 1
+        with store.transaction() as tx:
+            assert tx.spend_fault_rule(rule.seq, 2)
+        with other.transaction() as tx:
+            assert tx.spend_fault_rule(rule.seq, 2)
+            assert not tx.spend_fault_rule(rule.seq, 2)
+            assert [r.fired for r in tx.read_controls().fault_rules] == [2]
+    finally:
+        other.close()
+
+
+def test_the_clock_offset_and_timing_are_shared_and_reset_with_everything(store: SqlStore, database_url: str) -> None:
+    other = SqlStore(database_url)
+    other.open()
+    try:
+        with store.transaction() as tx:
+            assert tx.move_clock(60) == 60
+            tx.set_timing({"default": {"mode": "polls", "stepSeconds": 0}, "types": {}})
+        with other.transaction() as tx:
+            assert tx.move_clock(30) == 90
+            controls = tx.read_controls()
+            assert controls.timing == {"default": {"mode": "polls", "stepSeconds": 0}, "types": {}}
+            tx.delete_everything()
+        with store.transaction() as tx:
+            controls = tx.read_controls()
+        assert (controls.clock_offset, controls.timing, controls.fault_rules) == (0.0, None, [])
+    finally:
+        other.close()
+
+
+@pytest.mark.postgres
+def test_an_operation_claimed_by_one_store_is_passed_over_by_another(store: SqlStore, database_url: str) -> None:
+    # The claim is a row lock another replica skips (FOR UPDATE SKIP LOCKED). SQLite has no row locks:
+    # its writers take turns, and the conditional move keeps a step from doubling (the first test).
+    with store.transaction() as tx:
+        tx.add_operation(_operation())
+    other = SqlStore(database_url)
+    other.open()
+    try:
+        with store.transaction() as tx:
+            assert tx.claim_operation("op1") is not None
+            with other.transaction() as second:
+                assert second.claim_operation("op1") is None
+        with other.transaction() as second:
+            assert second.claim_operation("op1") is not None  # let go with the first transaction
+    finally:
+        other.close()

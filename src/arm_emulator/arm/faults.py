@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import fnmatch
-import itertools
 import random
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
@@ -66,6 +65,8 @@ class FaultRuleSpec(_Model):
 
 @dataclass
 class FaultRule:
+    """A rule as this replica knows it; `fired` is the count when it was last read from the store."""
+
     id: str
     spec: FaultRuleSpec
     fired: int = 0
@@ -112,20 +113,17 @@ def _equal(wanted: str | None, actual: str | None) -> bool:
 
 
 class FaultRules:
+    """The rules every replica shares (kept in the store, see arm.controls), matched here."""
+
     def __init__(self) -> None:
         self._rules: dict[str, FaultRule] = {}
-        self._ids = itertools.count(1)
 
-    def add(self, spec: FaultRuleSpec) -> FaultRule:
-        rule = FaultRule(f"rule-{next(self._ids)}", spec, _random=random.Random(spec.seed))
-        self._rules[rule.id] = rule
-        return rule
-
-    def remove(self, rule_id: str) -> bool:
-        return self._rules.pop(rule_id, None) is not None
-
-    def clear(self) -> None:
-        self._rules.clear()
+    def load(self, rules: list[FaultRule]) -> None:
+        """Take the store's rules; a rule already known keeps its random draws (its `seed` sequence)."""
+        known = self._rules
+        self._rules = {rule.id: known.get(rule.id, rule) for rule in rules}
+        for rule in rules:
+            self._rules[rule.id].fired = rule.fired
 
     @property
     def active(self) -> bool:
@@ -134,9 +132,10 @@ class FaultRules:
     def all(self) -> list[FaultRule]:
         return list(self._rules.values())
 
-    def fire(self, target: Target) -> list[FaultRule]:
-        """The rules that fire for this request (their counters and random draws are spent)."""
-        fired = []
+    def candidates(self, target: Target) -> list[FaultRule]:
+        """The rules that match this request and whose `probability` draw says fire (the draws are spent;
+        whether a rule with `times` is spent up is for the store to say)."""
+        chosen = []
         for rule in self._rules.values():
             match, spec = rule.spec.match, rule.spec
             if not (
@@ -154,6 +153,5 @@ class FaultRules:
                 continue
             if spec.probability < 1.0 and rule._random.random() >= spec.probability:
                 continue
-            rule.fired += 1
-            fired.append(rule)
-        return fired
+            chosen.append(rule)
+        return chosen

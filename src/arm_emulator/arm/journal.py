@@ -1,82 +1,79 @@
-"""The request journal: what clients sent and were told, so tests can assert on their behaviour."""
+"""The request journal: what clients sent and were told, so tests can assert on their behaviour.
+
+It is kept in the store, so every replica on one database writes to and reads the same journal."""
 
 from __future__ import annotations
 
-import itertools
-from collections import deque
-from dataclasses import dataclass
+import logging
 from typing import Any
 
 from ..clock import iso8601
+from ..store.repository import JournalRecord, SqlStore
+
+log = logging.getLogger(__name__)
 
 # The response headers the journal reports: the polling instructions an answer carried.
 _POLLING_HEADERS = {
-    b"azure-asyncoperation": "azureAsyncOperation",
+    b"azure-asyncoperation": "azure_async_operation",
     b"location": "location",
-    b"retry-after": "retryAfter",
+    b"retry-after": "retry_after",
 }
+# How often a replica trims the journal to its capacity (every this many of its own entries).
+_TRIM_EVERY = 200
 
 
-@dataclass(frozen=True)
-class JournalEntry:
-    """One request, kept as it was seen (raw values, formatted only when someone reads the journal:
-    every ARM request makes an entry, few are ever read)."""
+def polling_of(response_headers: list[tuple[bytes, bytes]]) -> dict[str, str]:
+    """The polling headers of an answer, as JournalRecord fields (the first of each)."""
+    polling: dict[str, str] = {}
+    for name, value in response_headers:
+        field = _POLLING_HEADERS.get(name.lower())
+        if field is not None and field not in polling:
+            polling[field] = value.decode("latin-1")
+    return polling
 
-    sequence: int
-    epoch_seconds: float
-    method: str
-    scheme: str
-    host: str
-    path: str
-    query: bytes
-    status: int
-    duration_ms: float
-    request_id: str
-    correlation_id: str | None
-    client_request_id: str | None
-    response_headers: list[tuple[bytes, bytes]]
 
-    @property
-    def url(self) -> str:
-        query = self.query.decode("latin-1")
-        return f"{self.scheme}://{self.host}{self.path}" + (f"?{query}" if query else "")
-
-    def to_json(self) -> dict[str, Any]:
-        polling: dict[str, str | None] = dict.fromkeys(_POLLING_HEADERS.values())
-        for name, value in self.response_headers:
-            field = _POLLING_HEADERS.get(name.lower())
-            if field is not None and polling[field] is None:
-                polling[field] = value.decode("latin-1")
-        return {
-            "sequence": self.sequence,
-            "time": iso8601(self.epoch_seconds),
-            "method": self.method,
-            "url": self.url,
-            "path": self.path,
-            "status": self.status,
-            "durationMs": round(self.duration_ms, 3),
-            "requestId": self.request_id,
-            "correlationId": self.correlation_id,
-            "clientRequestId": self.client_request_id,
-            **polling,
-        }
+def entry_json(record: JournalRecord) -> dict[str, Any]:
+    return {
+        "sequence": record.sequence,
+        "time": iso8601(record.epoch_seconds),
+        "method": record.method,
+        "url": record.url,
+        "path": record.path,
+        "status": record.status,
+        "durationMs": round(record.duration_ms, 3),
+        "requestId": record.request_id,
+        "correlationId": record.correlation_id,
+        "clientRequestId": record.client_request_id,
+        "azureAsyncOperation": record.azure_async_operation,
+        "location": record.location,
+        "retryAfter": record.retry_after,
+    }
 
 
 class Journal:
-    """The last `capacity` ARM requests, oldest first (in memory: a restart starts a new one)."""
+    """The last `capacity` ARM requests of every replica, oldest first (kept across restarts)."""
 
-    def __init__(self, capacity: int) -> None:
-        self._entries: deque[JournalEntry] = deque(maxlen=capacity)
-        self._sequence = itertools.count(1)
+    def __init__(self, store: SqlStore, capacity: int) -> None:
+        self._store = store
+        self.capacity = capacity
+        self._added = 0
 
-    def next_sequence(self) -> int:
-        return next(self._sequence)
-
-    def add(self, entry: JournalEntry) -> None:
-        self._entries.append(entry)
+    def add(self, record: JournalRecord) -> None:
+        """Recorded after the answer has gone: a failure here is logged, the client already has its answer."""
+        if self.capacity == 0:
+            return
+        try:
+            with self._store.transaction() as tx:
+                tx.add_journal_entry(record)
+                self._added += 1
+                if self._added % _TRIM_EVERY == 0:
+                    tx.trim_journal(self.capacity)
+        except Exception:
+            log.exception("the journal could not record %s %s", record.method, record.path)
 
     def clear(self) -> None:
-        self._entries.clear()
+        with self._store.transaction() as tx:
+            tx.clear_journal()
 
     def query(
         self,
@@ -86,14 +83,15 @@ class Journal:
         status: int | None = None,
         client_request_id: str | None = None,
         since: int | None = None,
-    ) -> list[JournalEntry]:
-        prefix = path_prefix.lower() if path_prefix else None
-        return [
-            e
-            for e in self._entries
-            if (method is None or e.method == method.upper())
-            and (prefix is None or e.path.lower().startswith(prefix))
-            and (status is None or e.status == status)
-            and (client_request_id is None or e.client_request_id == client_request_id)
-            and (since is None or e.sequence > since)
-        ]
+    ) -> list[JournalRecord]:
+        if self.capacity == 0:
+            return []
+        with self._store.transaction() as tx:
+            return tx.query_journal(
+                capacity=self.capacity,
+                method=method,
+                path_prefix=path_prefix,
+                status=status,
+                client_request_id=client_request_id,
+                since=since,
+            )

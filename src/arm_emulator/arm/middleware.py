@@ -16,13 +16,15 @@ from urllib.parse import parse_qsl
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ..store.repository import JournalRecord
 from . import errors
 from .auth import Authenticator
+from .controls import SharedControls
 from .dispatch import DirectRoutes
 from .error_handlers import render
 from .errors import ArmError
-from .faults import ErrorAction, FailOperationAction, FaultRules, LatencyAction, target_of
-from .journal import Journal, JournalEntry
+from .faults import ErrorAction, FailOperationAction, LatencyAction, target_of
+from .journal import Journal, polling_of
 from .registry import Registry
 from .resource_id import PathCanonicalizer
 
@@ -69,7 +71,7 @@ class ArmMiddleware:
         authenticator: Authenticator,
         public_url: str | None,
         journal: Journal | None,
-        faults: FaultRules,
+        controls: SharedControls,
         direct: DirectRoutes,
         registration_check: Callable[[str, str], None] | None = None,
         lock_check: Callable[[str, str], None] | None = None,
@@ -80,7 +82,7 @@ class ArmMiddleware:
         self.authenticator = authenticator
         self.public_url = public_url
         self.journal = journal
-        self.faults = faults
+        self.controls = controls
         self.direct = direct
         # ARM's check that the subscription registered the namespace a write goes to (may raise).
         self.registration_check = registration_check
@@ -117,7 +119,9 @@ class ArmMiddleware:
                 if arm_request:
                     base = self.public_url or f"{scope.get('scheme', 'https')}://{headers.get(b'host', 'localhost')}"
                     self.authenticator.check(headers.get(b"authorization"), base)
-                    if self.faults.active:
+                    # Another replica may have changed the controls (one integer read when none did).
+                    self.controls.refresh()
+                    if self.controls.faults.active:
                         await self._inject_faults(scope)
                     if self.registration_check is not None:
                         self.registration_check(scope["method"], path)
@@ -140,28 +144,27 @@ class ArmMiddleware:
         finally:
             if arm_request and self.journal is not None:
                 status, response_headers = answered or (500, [])
+                query = scope.get("query_string", b"").decode("latin-1")
+                url = f"{scope.get('scheme', 'https')}://{headers.get(b'host', 'localhost')}{path}"
                 self.journal.add(
-                    JournalEntry(
-                        sequence=self.journal.next_sequence(),
+                    JournalRecord(
                         epoch_seconds=time.time(),
                         method=scope["method"],
-                        scheme=scope.get("scheme", "https"),
-                        host=headers.get(b"host", "localhost"),
+                        url=url + (f"?{query}" if query else ""),
                         path=path,
-                        query=scope.get("query_string", b""),
                         status=status,
                         duration_ms=(time.perf_counter() - started) * 1000,
                         request_id=request_id,
                         correlation_id=correlation,
                         client_request_id=headers.get(b"x-ms-client-request-id"),
-                        response_headers=response_headers,
+                        **polling_of(response_headers),
                     )
                 )
 
     async def _inject_faults(self, scope: Scope) -> None:
         query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
         target = target_of(scope["method"], scope["path"], query.get("api-version"))
-        fired = self.faults.fire(target)
+        fired = self.controls.fire(target)
         delay = sum(r.spec.action.milliseconds for r in fired if isinstance(r.spec.action, LatencyAction))
         if delay:
             await asyncio.sleep(delay / 1000)

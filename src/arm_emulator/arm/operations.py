@@ -159,7 +159,7 @@ def advance_operation(runtime: Runtime, operation_id: str, *, polled: bool = Fal
     """Move an operation on if a step is due by the clock, or, in poll mode, if this is a poll."""
     now = runtime.clock.now()
     with runtime.store.transaction() as tx:
-        op = tx.get_operation(operation_id)
+        op = tx.claim_operation(operation_id)  # None too while another replica advances it
         if op is None or op.due_at is None:
             return
         if not (polled and op.per_poll) and op.due_at > now + _EPSILON:
@@ -272,6 +272,7 @@ async def run_walker(runtime: Runtime, stop: asyncio.Event) -> None:
     interval = runtime.settings.walker_interval_seconds
     while not stop.is_set():
         try:
+            runtime.controls.refresh()  # the clock offset another replica may have moved
             # Small batches, yielding in between, so requests are not held up while thousands drain.
             while catch_up(runtime, limit=WALKER_BATCH) == WALKER_BATCH and not stop.is_set():
                 await asyncio.sleep(0)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from starlette.requests import Request
@@ -12,6 +12,7 @@ from ..identity.directory import Directory
 from ..identity.tokens import TokenService
 from ..settings import Settings
 from ..store.repository import SqlStore
+from .controls import SharedControls
 from .faults import FaultRules
 from .journal import Journal
 from .lro_timing import LroTiming, TimingOverrides
@@ -26,10 +27,17 @@ class Runtime:
     registry: Registry
     directory: Directory
     tokens: TokenService
-    # In-memory test controls, set through /_emulator.
-    timing: TimingOverrides = field(default_factory=TimingOverrides)
-    faults: FaultRules = field(default_factory=FaultRules)
-    journal: Journal = field(default_factory=lambda: Journal(1000))
+    # The test controls set through /_emulator, kept in the store (shared by replicas).
+    controls: SharedControls
+    journal: Journal
+
+    @property
+    def timing(self) -> TimingOverrides:
+        return self.controls.timing
+
+    @property
+    def faults(self) -> FaultRules:
+        return self.controls.faults
 
     @property
     def base_timing(self) -> LroTiming:

@@ -11,6 +11,7 @@ from starlette.responses import Response
 
 from ..arm import errors
 from ..arm.faults import FaultRuleSpec
+from ..arm.journal import entry_json
 from ..arm.lro_timing import MAX_STEP_SECONDS, MIN_STEP_SECONDS, LroTiming, valid_step
 from ..arm.operations import catch_up, status_body
 from ..arm.responses import empty_response, json_response, raw_json_response
@@ -19,10 +20,12 @@ from ..clock import iso8601
 from .state import StateDocument, export_state, import_state, reset
 
 
-def require_control_token(request: Request) -> None:
-    token = runtime_of(request).settings.control_token
+async def require_control_token(request: Request) -> None:
+    runtime = runtime_of(request)
+    token = runtime.settings.control_token
     if token and request.headers.get("x-emulator-token") != token:
         raise errors.ArmError(401, "ControlTokenRequired", "The x-emulator-token header is missing or wrong.")
+    runtime.controls.refresh()  # what another replica may have changed
 
 
 class Advance(BaseModel):
@@ -86,7 +89,7 @@ def register(router: APIRouter) -> None:
         entries = runtime_of(request).journal.query(
             method=method, path_prefix=path_prefix, status=status, client_request_id=client_request_id, since=since
         )
-        return json_response({"value": [e.to_json() for e in entries]})
+        return json_response({"value": [entry_json(e) for e in entries]})
 
     @router.delete("/_emulator/requests", **guarded)
     async def clear_requests(request: Request) -> Response:
@@ -95,21 +98,21 @@ def register(router: APIRouter) -> None:
 
     @router.get("/_emulator/faults", **guarded)
     async def get_faults(request: Request) -> Response:
-        return json_response({"value": [r.to_json() for r in runtime_of(request).faults.all()]})
+        return json_response({"value": [r.to_json() for r in runtime_of(request).controls.fault_rules()]})
 
     @router.post("/_emulator/faults", **guarded)
     async def add_fault(request: Request, spec: FaultRuleSpec) -> Response:
-        return json_response(runtime_of(request).faults.add(spec).to_json(), 201)
+        return json_response(runtime_of(request).controls.add_fault(spec).to_json(), 201)
 
     @router.delete("/_emulator/faults/{rule_id}", **guarded)
     async def delete_fault(request: Request, rule_id: str) -> Response:
-        if not runtime_of(request).faults.remove(rule_id):
+        if not runtime_of(request).controls.remove_fault(rule_id):
             raise errors.ArmError(404, "FaultRuleNotFound", f"There is no fault rule '{rule_id}'.")
         return empty_response(204)
 
     @router.delete("/_emulator/faults", **guarded)
     async def clear_faults(request: Request) -> Response:
-        runtime_of(request).faults.clear()
+        runtime_of(request).controls.clear_faults()
         return empty_response(204)
 
     @router.get("/_emulator/clock", **guarded)
@@ -121,7 +124,7 @@ def register(router: APIRouter) -> None:
     async def advance_clock(request: Request, advance: Advance) -> Response:
         """Move time on instead of sleeping; operations now due take their steps before this answers."""
         runtime = runtime_of(request)
-        runtime.clock.advance(advance.seconds)
+        runtime.controls.advance_clock(advance.seconds)
         while catch_up(runtime):
             pass
         return json_response({"now": iso8601(runtime.clock.now()), "offsetSeconds": runtime.clock.offset})
@@ -144,8 +147,9 @@ def register(router: APIRouter) -> None:
         for type_name in body.types:
             if runtime.registry.resource_type(type_name) is None:
                 raise errors.ArmError(400, "InvalidResourceType", f"The resource type '{type_name}' is not served.")
-        runtime.timing.default = body.default.to_timing() if body.default else None
-        runtime.timing.by_type = {t.lower(): v.to_timing() for t, v in body.types.items()}
+        runtime.controls.set_timing(
+            body.default.to_timing() if body.default else None, {t: v.to_timing() for t, v in body.types.items()}
+        )
         return await get_timing(request)
 
     @router.get("/_emulator/operations", **guarded)

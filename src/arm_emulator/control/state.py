@@ -79,11 +79,8 @@ def reset(runtime: Runtime, *, subscription: str | None = None, provider: str | 
                 raise errors.invalid_resource_namespace(provider)
             tx.delete_namespace(provider)
         else:
-            tx.delete_everything()
-            runtime.journal.clear()
-            runtime.faults.clear()
-            runtime.timing.clear()
-            runtime.clock.reset()
+            tx.delete_everything()  # the journal and the shared controls too
+    runtime.controls.refresh()
     register_known_subscriptions(runtime)
 
 
@@ -203,7 +200,7 @@ def import_state(runtime: Runtime, document: StateDocument) -> dict[str, int]:
             writer = ResourceWriter(provider, resource_type)
             writer.write_final(runtime, tx, rid, entry.api_version or max(resource_type.api_versions), body, SEEDER)
     for spec in document.faults:
-        runtime.faults.add(spec)
+        runtime.controls.add_fault(spec)
     return {
         "resourceGroups": len(document.resource_groups),
         "resources": len(document.resources),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 from collections.abc import Iterator, Mapping
@@ -10,12 +11,35 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, create_engine, delete, event, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    bindparam,
+    create_engine,
+    delete,
+    event,
+    exc,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
 
 from . import tables
-from .tables import generic_types, operations, provider_registrations, resources, subscription_tags, subscriptions
+from .tables import (
+    control_state,
+    fault_rules,
+    generic_types,
+    journal,
+    operations,
+    provider_registrations,
+    resources,
+    subscription_tags,
+    subscriptions,
+)
 
 
 @dataclass(frozen=True)
@@ -104,6 +128,42 @@ class OperationRecord:
 
 
 @dataclass(frozen=True)
+class FaultRuleRecord:
+    seq: int
+    spec: dict[str, Any]
+    fired: int
+
+
+@dataclass(frozen=True)
+class ControlsRecord:
+    """The shared test controls as stored (arm.controls gives them meaning)."""
+
+    version: int
+    clock_offset: float
+    timing: dict[str, Any] | None
+    fault_rules: list[FaultRuleRecord]
+
+
+@dataclass(frozen=True)
+class JournalRecord:
+    """One request of the journal, as arm.journal records and reports it."""
+
+    epoch_seconds: float
+    method: str
+    url: str
+    path: str
+    status: int
+    duration_ms: float
+    request_id: str
+    correlation_id: str | None
+    client_request_id: str | None
+    azure_async_operation: str | None = None
+    location: str | None = None
+    retry_after: str | None = None
+    sequence: int = 0
+
+
+@dataclass(frozen=True)
 class ListedResource:
     """A resource as a list page sends it: the stored JSON and its ETag (nothing is parsed)."""
 
@@ -144,6 +204,16 @@ _UPDATE_RESOURCE = (
 _INSERT_OPERATION = insert(operations).values({c.name: bindparam(c.name) for c in operations.c})
 _SELECT_RESOURCE = select(resources).where(resources.c.key == bindparam("key"))
 _SELECT_OPERATION = select(operations).where(operations.c.id == bindparam("id"))
+# A walker's claim on an operation: on PostgreSQL a row another replica holds is passed over (it is
+# being advanced there); SQLite has no row locks (its writers take turns) and compiles this without.
+_CLAIM_OPERATION = _SELECT_OPERATION.with_for_update(skip_locked=True)
+_SELECT_CONTROL_VERSION = select(control_state.c.version).where(control_state.c.id == 1)
+_CONTROL_ROW = 1
+_INSERT_JOURNAL = insert(journal).values({c.name: bindparam(c.name) for c in journal.c if c.name != "sequence"})
+_SPEND_FAULT_RULE = (
+    update(fault_rules).where(fault_rules.c.seq == bindparam("seq")).values(fired=fault_rules.c.fired + 1)
+)
+_SPEND_FAULT_RULE_LIMITED = _SPEND_FAULT_RULE.where(fault_rules.c.fired < bindparam("times"))
 _SELECT_SUBSCRIPTION = select(subscriptions).where(subscriptions.c.key == bindparam("key"))
 _MOVE_OPERATION = (
     update(operations)
@@ -661,11 +731,122 @@ class StoreTransaction:
         for row in self._c.execute(select(resources).order_by(resources.c.seq)):
             yield _resource_from_row(row._mapping)
 
+    def claim_operation(self, operation_id: str) -> OperationRecord | None:
+        """Read an operation to advance it, holding it until this transaction ends; None if absent or
+        (PostgreSQL) another replica holds it now."""
+        row = self._fetch_one("claim operation", _CLAIM_OPERATION, {"id": operation_id})
+        return _operation_from_row(row) if row is not None else None
+
+    # -- shared test controls ------------------------------------------------------------------------
+
+    def control_version(self) -> int:
+        """The change counter of the shared controls: what every request checks (one indexed row)."""
+        row = self._fetch_one("control version", _SELECT_CONTROL_VERSION, {})
+        return int(row["version"]) if row is not None else 0
+
+    def read_controls(self) -> ControlsRecord:
+        row = self._c.execute(select(control_state).where(control_state.c.id == _CONTROL_ROW)).first()
+        return ControlsRecord(
+            version=row.version if row is not None else 0,
+            clock_offset=row.clock_offset if row is not None else 0.0,
+            timing=json.loads(row.timing) if row is not None and row.timing else None,
+            fault_rules=self.list_fault_rules(),
+        )
+
+    def _controls_changed(self, **values: Any) -> None:
+        """Move the change counter (with `values`): other replicas reload on their next request. Done
+        first in a change, it also takes the row's lock, so concurrent changes queue up."""
+        self._c.execute(
+            update(control_state)
+            .where(control_state.c.id == _CONTROL_ROW)
+            .values(version=control_state.c.version + 1, **values)
+        )
+
+    def set_timing(self, document: dict[str, Any] | None) -> None:
+        self._controls_changed(timing=json.dumps(document) if document is not None else None)
+
+    def move_clock(self, seconds: float) -> float:
+        """Add `seconds` to the shared clock offset; the new offset."""
+        self._controls_changed(clock_offset=control_state.c.clock_offset + seconds)
+        return float(
+            self._c.execute(select(control_state.c.clock_offset).where(control_state.c.id == _CONTROL_ROW)).scalar_one()
+        )
+
+    def list_fault_rules(self) -> list[FaultRuleRecord]:
+        rows = self._c.execute(select(fault_rules).order_by(fault_rules.c.seq)).all()
+        return [FaultRuleRecord(row.seq, json.loads(row.spec), row.fired) for row in rows]
+
+    def add_fault_rule(self, spec: dict[str, Any]) -> FaultRuleRecord:
+        self._controls_changed()
+        result = self._c.execute(insert(fault_rules).values(spec=json.dumps(spec), fired=0))
+        return FaultRuleRecord(int(result.inserted_primary_key[0]), spec, 0)
+
+    def delete_fault_rule(self, seq: int) -> bool:
+        self._controls_changed()
+        return self._c.execute(delete(fault_rules).where(fault_rules.c.seq == seq)).rowcount == 1
+
+    def clear_fault_rules(self) -> None:
+        self._controls_changed()
+        self._c.execute(delete(fault_rules))
+
+    def spend_fault_rule(self, seq: int, times: int | None) -> bool:
+        """Count one firing of a rule, unless it has fired `times` times (on any replica): True if it fires."""
+        if times is None:
+            return self._write("spend fault rule", _SPEND_FAULT_RULE, {"seq": seq}) == 1
+        return self._write("spend limited fault rule", _SPEND_FAULT_RULE_LIMITED, {"seq": seq, "times": times}) == 1
+
+    # -- the request journal -----------------------------------------------------------------------------
+
+    def add_journal_entry(self, record: JournalRecord) -> None:
+        values = {name: getattr(record, name) for name in _JOURNAL_FIELDS}
+        values["path_key"] = record.path.lower()
+        self._write("insert journal", _INSERT_JOURNAL, values)
+
+    def trim_journal(self, capacity: int) -> None:
+        """Keep the newest `capacity` entries."""
+        newest = self._c.execute(select(func.max(journal.c.sequence))).scalar()
+        if newest is not None:
+            self._c.execute(delete(journal).where(journal.c.sequence <= newest - capacity))
+
+    def query_journal(
+        self,
+        *,
+        capacity: int,
+        method: str | None = None,
+        path_prefix: str | None = None,
+        status: int | None = None,
+        client_request_id: str | None = None,
+        since: int | None = None,
+    ) -> list[JournalRecord]:
+        """The newest `capacity` entries that match, oldest first; `path_prefix` is case-insensitive."""
+        c = journal.c
+        newest = select(func.max(c.sequence)).scalar_subquery()
+        query = select(journal).where(c.sequence > newest - capacity)
+        if method is not None:
+            query = query.where(c.method == method.upper())
+        if path_prefix:
+            query = query.where(c.path_key.startswith(path_prefix.lower(), autoescape=True))
+        if status is not None:
+            query = query.where(c.status == status)
+        if client_request_id is not None:
+            query = query.where(c.client_request_id == client_request_id)
+        if since is not None:
+            query = query.where(c.sequence > since)
+        rows = self._c.execute(query.order_by(c.sequence)).all()
+        return [JournalRecord(**{name: row._mapping[name] for name in (*_JOURNAL_FIELDS, "sequence")}) for row in rows]
+
+    def clear_journal(self) -> None:
+        self._c.execute(delete(journal))
+
     # -- resets --------------------------------------------------------------------------------------
 
     def delete_everything(self) -> None:
+        """Every resource and record, and the shared controls back to their defaults."""
         for table in (operations, resources, provider_registrations, subscription_tags, subscriptions, generic_types):
             self._c.execute(delete(table))
+        self._controls_changed(clock_offset=0.0, timing=None)
+        self._c.execute(delete(fault_rules))
+        self._c.execute(delete(journal))
 
     def delete_subscription(self, subscription_key: str) -> None:
         self._c.execute(delete(operations).where(operations.c.subscription_key == subscription_key))
@@ -689,6 +870,9 @@ class StoreTransaction:
         nested = f"/providers/{namespace.lower()}/"
         self._c.execute(delete(resources).where(resources.c.key.contains(nested, autoescape=True)))
         self._c.execute(delete(generic_types).where(generic_types.c.namespace_key == namespace.lower()))
+
+
+_JOURNAL_FIELDS = tuple(f for f in JournalRecord.__dataclass_fields__ if f != "sequence")
 
 
 class SqlStore:
@@ -722,12 +906,7 @@ class SqlStore:
         engine = create_engine(self._url, **kwargs)
         if is_sqlite:
             event.listen(engine, "connect", _sqlite_pragmas)
-        tables.metadata.create_all(engine)
-        # create_all makes only missing tables: an index added since a database was made is made here.
-        with engine.begin() as connection:
-            for table in tables.metadata.sorted_tables:
-                for index in table.indexes:
-                    index.create(connection, checkfirst=True)
+        _create_schema(engine)
         self._engine = engine
         self._statements = _Statements(engine.dialect)
 
@@ -817,6 +996,30 @@ class SqlStore:
             with self._snapshots_done:  # `close` waits for the last reader
                 self._snapshots -= 1
                 self._snapshots_done.notify_all()
+
+
+# Any number, the same in every replica: the lock PostgreSQL replicas take to make the schema one at a time.
+_SCHEMA_LOCK = 0x41524D45
+
+
+def _create_schema(engine: Engine) -> None:
+    """Make what is missing: tables, indexes added since a database was made, the controls' row.
+    Replicas starting together on one PostgreSQL database take turns (a transaction-scoped lock);
+    SQLite's writers take turns by themselves."""
+    with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SCHEMA_LOCK})
+        tables.metadata.create_all(connection)
+        # create_all makes only missing tables: an index added since a database was made is made here.
+        for table in tables.metadata.sorted_tables:
+            for index in table.indexes:
+                index.create(connection, checkfirst=True)
+        if connection.execute(select(control_state.c.id).where(control_state.c.id == _CONTROL_ROW)).first() is None:
+            # Two SQLite processes opening a new file together can both get here; one row is made.
+            with contextlib.suppress(exc.IntegrityError):
+                connection.execute(
+                    insert(control_state).values(id=_CONTROL_ROW, version=1, clock_offset=0.0, timing=None)
+                )
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

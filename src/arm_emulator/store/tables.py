@@ -108,3 +108,48 @@ operations = Table(
 )
 Index("ix_operations_due", operations.c.due_at)
 Index("ix_operations_resource", operations.c.resource_key)
+
+# The test controls every replica on this database shares (arm.controls): one row (`id` 1). `version`
+# moves with every change, so a replica checks one integer per request and reloads only when it moved.
+# `timing`: the LRO timing overrides as JSON ({"default": {...} | null, "types": {type: {...}}}).
+control_state = Table(
+    "control_state",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("version", Integer, nullable=False),
+    Column("clock_offset", Float, nullable=False),
+    Column("timing", Text, nullable=True),
+)
+
+# Fault rules, in the order they were added; `spec` is the rule as set (JSON). `fired` counts firings
+# on every replica (a rule with `times` stops at it: the count is spent with a conditional UPDATE).
+fault_rules = Table(
+    "fault_rules",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("spec", Text, nullable=False),
+    Column("fired", Integer, nullable=False),
+    sqlite_autoincrement=True,  # a cleared rule's id is never handed out again
+)
+
+# The request journal of every replica: what clients sent and were told (arm.journal), newest last.
+journal = Table(
+    "journal",
+    metadata,
+    Column("sequence", Integer, primary_key=True, autoincrement=True),
+    Column("epoch_seconds", Float, nullable=False),
+    Column("method", String(16), nullable=False),
+    Column("url", Text, nullable=False),
+    Column("path", Text, nullable=False),
+    Column("path_key", Text, nullable=False),
+    Column("status", Integer, nullable=False),
+    Column("duration_ms", Float, nullable=False),
+    Column("request_id", String(64), nullable=False),
+    Column("correlation_id", String(256), nullable=True),
+    Column("client_request_id", String(256), nullable=True),
+    # The polling instructions the answer carried.
+    Column("azure_async_operation", Text, nullable=True),
+    Column("location", Text, nullable=True),
+    Column("retry_after", String(32), nullable=True),
+    sqlite_autoincrement=True,
+)

@@ -10,6 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 from azure.core.credentials import AccessToken
+from databases import on_postgres
 from emulator_process import EmulatorProcess
 
 SUBSCRIPTION = "6a3c2f1e-0b7d-4c55-9e2a-3f1d2c4b5a60"
@@ -22,6 +23,16 @@ class StaticCredential:
 
     def get_token(self, *scopes: str, **kwargs: object) -> AccessToken:
         return AccessToken("test-token", int(time.time()) + 3600)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests about one database are deselected (not skipped) on the other: `postgres` ones need
+    ARM_EMULATOR_TEST_DATABASE_URL (`make test-postgres` sets it), `sqlite_only` ones run without it."""
+    unwanted = "sqlite_only" if on_postgres() else "postgres"
+    deselected = [item for item in items if item.get_closest_marker(unwanted)]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if not item.get_closest_marker(unwanted)]
 
 
 @pytest.fixture(scope="session")

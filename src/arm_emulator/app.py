@@ -90,6 +90,7 @@ def create_app(
             app.state.ready = app.state.live = False
             stop.set()
             await walker
+            runtime.journal.flush()
             runtime.store.close()
 
     app = FrontDoorApp(

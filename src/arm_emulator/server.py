@@ -9,6 +9,7 @@ import uvicorn
 from uvicorn.config import LOGGING_CONFIG
 
 from .app import create_app
+from .data_dir import startup_lock
 from .http_protocol import ArmHttpToolsProtocol
 from .settings import Settings
 from .tls import TlsFiles, ensure_certificates
@@ -56,14 +57,16 @@ def prepare(settings: Settings, *, configure_logging: bool = True) -> PreparedSe
 
     configure_logging=False leaves the host process's logging alone (for in-process use): uvicorn's
     records then propagate to the root logger, where pytest captures them."""
-    tls = _tls(settings)
+    with startup_lock(settings.data_dir):
+        tls = _tls(settings)
+        app = create_app(settings)  # reads (or makes) the signing key and identity
     sock = _bind(settings)
     try:
         port = sock.getsockname()[1]
         host = f"[{settings.host}]" if sock.family == socket.AF_INET6 else settings.host
         url = f"{'https' if tls else 'http'}://{host}:{port}"
         config = uvicorn.Config(
-            create_app(settings),
+            app,
             log_level=settings.log_level,
             log_config=LOGGING_CONFIG if configure_logging else None,
             ssl_certfile=str(tls.cert_file) if tls else None,

@@ -254,9 +254,8 @@ def _journal_record(path: str, status: int = 200, **fields: object) -> JournalRe
 
 def test_the_journal_keeps_the_newest_entries_and_filters_them(store: SqlStore) -> None:
     with store.transaction() as tx:
-        for number in range(5):
-            tx.add_journal_entry(_journal_record(f"/Subscriptions/S/x{number}", 200 + number))
-        tx.add_journal_entry(_journal_record("/subscriptions/s/y", 202, location="https://h/op"))
+        tx.add_journal_entries([_journal_record(f"/Subscriptions/S/x{number}", 200 + number) for number in range(5)])
+        tx.add_journal_entries([_journal_record("/subscriptions/s/y", 202, location="https://h/op")])
         everything = tx.query_journal(capacity=100)
         assert [e.path for e in everything][-2:] == ["/Subscriptions/S/x4", "/subscriptions/s/y"]
         assert [e.path for e in tx.query_journal(capacity=2)] == ["/Subscriptions/S/x4", "/subscriptions/s/y"]

@@ -38,9 +38,9 @@ class SharedControls:
 
     def refresh(self) -> None:
         """Bring this replica's copy up to date (a request's first step, and the walker's)."""
+        if self._store.control_version() == self._version:
+            return
         with self._store.transaction() as tx:
-            if tx.control_version() == self._version:
-                return
             record = tx.read_controls()
         self._take(record)
 

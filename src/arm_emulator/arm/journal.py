@@ -1,9 +1,12 @@
 """The request journal: what clients sent and were told, so tests can assert on their behaviour.
 
-It is kept in the store, so every replica on one database writes to and reads the same journal."""
+It is kept in the store, so every replica on one database writes to and reads the same journal. An
+entry is written once its answer has gone, in one transaction with every other entry that finished
+in the same turn of the event loop: under load, one write serves many requests."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -56,22 +59,38 @@ class Journal:
     def __init__(self, store: SqlStore, capacity: int) -> None:
         self._store = store
         self.capacity = capacity
+        self._pending: list[JournalRecord] = []
         self._added = 0
 
     def add(self, record: JournalRecord) -> None:
-        """Recorded after the answer has gone: a failure here is logged, the client already has its answer."""
+        """Queue an entry; written by the next turn of the event loop (or at once without one)."""
         if self.capacity == 0:
+            return
+        self._pending.append(record)
+        if len(self._pending) > 1:
+            return  # a flush is already scheduled
+        try:
+            asyncio.get_running_loop().call_soon(self.flush)
+        except RuntimeError:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write what is queued. A failure is logged: the clients already have their answers."""
+        pending, self._pending = self._pending, []
+        if not pending:
             return
         try:
             with self._store.transaction() as tx:
-                tx.add_journal_entry(record)
-                self._added += 1
-                if self._added % _TRIM_EVERY == 0:
+                tx.add_journal_entries(pending)
+                self._added += len(pending)
+                if self._added >= _TRIM_EVERY:
+                    self._added = 0
                     tx.trim_journal(self.capacity)
         except Exception:
-            log.exception("the journal could not record %s %s", record.method, record.path)
+            log.exception("the journal could not record %d requests", len(pending))
 
     def clear(self) -> None:
+        self._pending.clear()
         with self._store.transaction() as tx:
             tx.clear_journal()
 
@@ -86,6 +105,7 @@ class Journal:
     ) -> list[JournalRecord]:
         if self.capacity == 0:
             return []
+        self.flush()
         with self._store.transaction() as tx:
             return tx.query_journal(
                 capacity=self.capacity,

@@ -797,10 +797,17 @@ class StoreTransaction:
 
     # -- the request journal -----------------------------------------------------------------------------
 
-    def add_journal_entry(self, record: JournalRecord) -> None:
-        values = {name: getattr(record, name) for name in _JOURNAL_FIELDS}
-        values["path_key"] = record.path.lower()
-        self._write("insert journal", _INSERT_JOURNAL, values)
+    def add_journal_entries(self, records: list[JournalRecord]) -> None:
+        """Record requests, in order (one statement for them all)."""
+        prepared = self._statements.get("insert journal", _INSERT_JOURNAL)
+        rows = []
+        for record in records:
+            values = {name: getattr(record, name) for name in _JOURNAL_FIELDS}
+            values["path_key"] = record.path.lower()
+            rows.append(prepared.parameters(values))
+        cursor = self._dbapi.cursor()  # type: ignore[union-attr]
+        cursor.executemany(prepared.sql, rows)
+        cursor.close()
 
     def trim_journal(self, capacity: int) -> None:
         """Keep the newest `capacity` entries."""
@@ -958,6 +965,34 @@ class SqlStore:
         except BaseException:
             self._roll_back(connection)
             raise
+
+    def control_version(self) -> int:
+        """The shared controls' change counter, read as cheaply as the database allows: every request
+        asks. Outside a transaction it is one statement on the driver's connection (SQLite reads
+        without a transaction; PostgreSQL in autocommit: one round trip instead of BEGIN, SELECT, COMMIT)."""
+        if self._current is not None:
+            return self._current.control_version()
+        connection = self._connect()
+        assert self._statements is not None
+        prepared = self._statements.get("control version", _SELECT_CONTROL_VERSION)
+        driver = connection.connection.driver_connection
+        autocommit = connection.dialect.name == "postgresql"
+        try:
+            if autocommit:
+                driver.autocommit = True  # type: ignore[union-attr]
+            cursor = driver.cursor()  # type: ignore[union-attr]
+            try:
+                cursor.execute(prepared.sql, prepared.parameters({}))
+                row = cursor.fetchone()
+            finally:
+                cursor.close()
+        except BaseException:
+            self._roll_back(connection)
+            raise
+        finally:
+            if autocommit and not connection.invalidated:
+                driver.autocommit = False  # type: ignore[union-attr]
+        return int(row[0]) if row is not None else 0
 
     def _roll_back(self, connection: Connection) -> None:
         """After a failure, make sure nothing of it stays pending on the long-lived connection: when

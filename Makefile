@@ -20,8 +20,8 @@ SDK_LEGACY_STAMP := $(SDK_LEGACY_VENV)/.installed-$(subst ==,-,$(subst $(_space)
 # Tests that need those clients are deselected (not skipped) from `make test`.
 CLIENT_MARKERS := azcli or jsclient or legacysdk
 
-# Fragments: the browser for the dashboard test, benchmarks. Included before the rules below so
-# their variables are set when those rules read them; `run` stays the default goal.
+# Fragments: the browser for the dashboard test, benchmarks, PostgreSQL (make test-postgres). Included
+# before the rules below so their variables are set when those rules read them; `run` stays the default goal.
 .DEFAULT_GOAL := run
 -include mk/*.mk
 

@@ -61,6 +61,10 @@ def test_replicas_share_one_ca_and_one_database(replicas: list[EmulatorProcess])
         assert second.put(f"{arm_path(group, 'workspaces', name)}?{HC}", json={"location": "eastus"}).status_code == 201
         fetched = third.get(f"{arm_path(group, 'workspaces', name)}?{HC}")
         assert fetched.status_code == 200 and fetched.json()["name"] == name
+        # One identity and one token-signing key: a token one replica issues verifies on the others.
+        tenant = replicas[0].identity["tenantId"]
+        keys = [client.get(f"/{tenant}/discovery/v2.0/keys").json() for client in (first, second, third)]
+        assert keys[0]["keys"] and keys[0] == keys[1] == keys[2]
 
 
 def test_a_fault_rule_set_through_one_replica_fires_on_the_others_and_is_spent_once(

@@ -494,3 +494,15 @@ def test_the_shipped_seed_examples_load(http: httpx.Client, tmp_path: Path, sour
     assert imported.json()["resources"] == len(document.resources) > 0
     for resource in document.resources:
         assert http.get(f"{resource.id}?api-version={resource.api_version or '2022-06-01'}").status_code == 200
+
+
+def test_journal_filters_and_rule_ids_out_of_any_range_find_nothing(http: httpx.Client) -> None:
+    huge = "9" * 30
+    for params in ({"since": huge}, {"status": huge}):
+        response = http.get("/_emulator/requests", params=params)
+        assert (response.status_code, response.json()) == (200, {"value": []}), response.text
+    everything = http.get("/_emulator/requests").json()["value"]
+    # Control calls are not journaled: between the two reads the journal stays as it was.
+    assert http.get("/_emulator/requests", params={"since": f"-{huge}"}).json()["value"] == everything
+    missing = http.delete(f"/_emulator/faults/rule-{huge}")
+    assert (missing.status_code, missing.json()["error"]["code"]) == (404, "FaultRuleNotFound")

@@ -66,7 +66,7 @@ class SharedControls:
 
     def remove_fault(self, rule_id: str) -> bool:
         prefix, _, number = rule_id.partition("-")
-        if prefix != "rule" or not number.isdigit():
+        if prefix != "rule" or not number.isdigit() or len(number) > 9:  # no id is that long
             return False
         with self._store.transaction() as tx:
             removed = tx.delete_fault_rule(int(number))

@@ -21,6 +21,8 @@ _POLLING_HEADERS = {
     b"location": "location",
     b"retry-after": "retry_after",
 }
+# A `since` beyond any sequence number (and within every database's integers) means the same as this.
+_LARGEST = 2**63 - 1
 # How often a replica trims the journal to its capacity (every this many of its own entries).
 _TRIM_EVERY = 200
 
@@ -105,6 +107,8 @@ class Journal:
     ) -> list[JournalRecord]:
         if self.capacity == 0:
             return []
+        if status is not None and not 0 <= status <= 999:
+            return []
         self.flush()
         with self._store.transaction() as tx:
             return tx.query_journal(
@@ -113,5 +117,5 @@ class Journal:
                 path_prefix=path_prefix,
                 status=status,
                 client_request_id=client_request_id,
-                since=since,
+                since=None if since is None else max(min(since, _LARGEST), -_LARGEST),  # fits the column
             )

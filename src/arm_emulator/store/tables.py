@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, Float, Index, Integer, MetaData, String, Table, Text
+from sqlalchemy import BigInteger, Boolean, Column, Float, Index, Integer, MetaData, String, Table, Text
 
 metadata = MetaData()
 
@@ -136,7 +136,8 @@ fault_rules = Table(
 journal = Table(
     "journal",
     metadata,
-    Column("sequence", Integer, primary_key=True, autoincrement=True),
+    # 64-bit on PostgreSQL (every request of every replica takes one); SQLite's rowid is already.
+    Column("sequence", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
     Column("epoch_seconds", Float, nullable=False),
     Column("method", String(16), nullable=False),
     Column("url", Text, nullable=False),

@@ -32,7 +32,7 @@ run: $(STAMP)
 
 test: $(STAMP) $(BROWSER_STAMP)
 	$(VENV)/bin/ruff check src tests tools
-	$(VENV)/bin/python -m pytest -m "not ($(CLIENT_MARKERS) or hardening)"
+	$(VENV)/bin/python -m pytest -m "not ($(CLIENT_MARKERS) or hardening or docker)"
 
 # Drives the real `az`, the JavaScript SDKs and older Python SDKs against the emulator (tests/clients/).
 test-clients: $(STAMP) $(AZCLI_STAMP) $(JS_STAMP) $(SDK_LEGACY_STAMP)

@@ -9,7 +9,7 @@ DOCKER_COMPOSE := /usr/bin/docker-compose
 DOCKER_BASE_IMAGE ?= arm-emulator-base:bookworm
 DOCKER_TEST_IMAGE ?= arm-emulator:test
 # A package index other than PyPI for pip inside the build, if this machine's pip is pointed at one.
-DOCKER_BUILD_ARGS := --build-arg PYTHON_IMAGE=$(DOCKER_BASE_IMAGE) $(if $(PIP_INDEX_URL),--build-arg PIP_INDEX_URL=$(PIP_INDEX_URL))
+DOCKER_BUILD_ARGS := --build-arg PYTHON_IMAGE=$(DOCKER_BASE_IMAGE)$(if $(PIP_INDEX_URL), --build-arg PIP_INDEX_URL=$(PIP_INDEX_URL))
 
 .PHONY: test-docker docker-daemon docker-test-image
 

@@ -71,7 +71,8 @@ def test_sidecar_on_the_host_network_then_an_sdk_call_from_the_host(project: Com
 
     # `--exit-code-from` stopped the emulator with the tests; start it again with the same volume and
     # read the seeded workspace with the official SDK, from the host.
-    assert project("start", "arm-emulator").returncode == 0
+    start = project("start", "arm-emulator")
+    assert start.returncode == 0, start.stderr
     container = project("ps", "-q", "arm-emulator").stdout.strip()
     wait_healthy(container)
     ca_file = copy_out(container, "/data/tls/ca.pem", tmp_path / "ca.pem")

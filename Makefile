@@ -20,7 +20,7 @@ SDK_LEGACY_STAMP := $(SDK_LEGACY_VENV)/.installed-$(subst ==,-,$(subst $(_space)
 # Tests that need those clients are deselected (not skipped) from `make test`.
 CLIENT_MARKERS := azcli or jsclient or legacysdk
 
-# Fragments: the browser for the dashboard test, benchmarks, PostgreSQL (make test-postgres). Included
+# Fragments: the browser for the dashboard test, benchmarks, docker, PostgreSQL (make test-postgres). Included
 # before the rules below so their variables are set when those rules read them; `run` stays the default goal.
 .DEFAULT_GOAL := run
 -include mk/*.mk
@@ -32,7 +32,7 @@ run: $(STAMP)
 
 test: $(STAMP) $(BROWSER_STAMP)
 	$(VENV)/bin/ruff check src tests tools
-	$(VENV)/bin/python -m pytest -m "not ($(CLIENT_MARKERS) or hardening)"
+	$(VENV)/bin/python -m pytest -m "not ($(CLIENT_MARKERS) or hardening or docker)"
 
 # Drives the real `az`, the JavaScript SDKs and older Python SDKs against the emulator (tests/clients/).
 test-clients: $(STAMP) $(AZCLI_STAMP) $(JS_STAMP) $(SDK_LEGACY_STAMP)

@@ -82,7 +82,7 @@ def create_app(
         walker = asyncio.create_task(run_walker(runtime, stop))
         app.state.live = True
         if seed is not None:
-            import_state(runtime, seed)
+            import_state(runtime, seed, seeding=True)
         app.state.ready = True
         try:
             yield

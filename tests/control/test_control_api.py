@@ -233,6 +233,11 @@ faults:
             )
             locked = http.delete(account("seeded", "acct1"))
             assert (locked.status_code, locked.json()["error"]["code"]) == (409, "Locked")
+        # The fault rules are kept in the database: a restart with the same seed does not add them twice.
+        process.stop()
+        process.start()
+        with process.client() as http:
+            assert [rule["action"]["code"] for rule in http.get("/_emulator/faults").json()["value"]] == ["Locked"]
     finally:
         process.stop()
 

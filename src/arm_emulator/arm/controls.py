@@ -58,9 +58,12 @@ class SharedControls:
 
     # -- fault rules -------------------------------------------------------------------------------
 
-    def add_fault(self, spec: FaultRuleSpec) -> FaultRule:
+    def add_fault(self, spec: FaultRuleSpec, *, unless_present: bool = False) -> FaultRule:
+        """`unless_present`: not again if a rule with this very spec is stored (a seed file's rules,
+        loaded by every start of every replica)."""
+        document = spec.model_dump(by_alias=True, exclude_none=True)
         with self._store.transaction() as tx:
-            record = tx.add_fault_rule(spec.model_dump(by_alias=True, exclude_none=True))
+            record = tx.add_fault_rule(document, unless_present=unless_present)
         self._reload()
         return next(rule for rule in self.faults.all() if rule.id == f"rule-{record.seq}")
 

@@ -166,8 +166,9 @@ def _resource_group(
     )
 
 
-def import_state(runtime: Runtime, document: StateDocument) -> dict[str, int]:
-    """All or nothing: one transaction; resources are created directly in their final state."""
+def import_state(runtime: Runtime, document: StateDocument, *, seeding: bool = False) -> dict[str, int]:
+    """All or nothing: one transaction; resources are created directly in their final state.
+    `seeding` (the seed file, at every start): a fault rule already stored is not added again."""
     with runtime.store.transaction() as tx:
         for subscription in document.subscriptions:
             _subscription(runtime, tx, subscription)
@@ -200,7 +201,7 @@ def import_state(runtime: Runtime, document: StateDocument) -> dict[str, int]:
             writer = ResourceWriter(provider, resource_type)
             writer.write_final(runtime, tx, rid, entry.api_version or max(resource_type.api_versions), body, SEEDER)
     for spec in document.faults:
-        runtime.controls.add_fault(spec)
+        runtime.controls.add_fault(spec, unless_present=seeding)
     return {
         "resourceGroups": len(document.resource_groups),
         "resources": len(document.resources),

@@ -776,8 +776,14 @@ class StoreTransaction:
         rows = self._c.execute(select(fault_rules).order_by(fault_rules.c.seq)).all()
         return [FaultRuleRecord(row.seq, json.loads(row.spec), row.fired) for row in rows]
 
-    def add_fault_rule(self, spec: dict[str, Any]) -> FaultRuleRecord:
+    def add_fault_rule(self, spec: dict[str, Any], *, unless_present: bool = False) -> FaultRuleRecord:
+        """A new rule; with `unless_present`, the rule already stored with this very spec if there is
+        one (checked after the change counter's lock is taken, so replicas starting together add it once)."""
         self._controls_changed()
+        if unless_present:
+            for rule in self.list_fault_rules():
+                if rule.spec == spec:
+                    return rule
         result = self._c.execute(insert(fault_rules).values(spec=json.dumps(spec), fired=0))
         return FaultRuleRecord(int(result.inserted_primary_key[0]), spec, 0)
 

@@ -74,6 +74,12 @@ def test_image_size_is_reported() -> None:
     assert size > 0
 
 
+def test_carries_the_postgresql_driver_for_replicas(container: Container) -> None:
+    # The README's shared emulator runs this image with a postgresql+psycopg:// database URL.
+    out = docker("exec", container.name, "/opt/venv/bin/python", "-c", "import psycopg; print(psycopg.__version__)")
+    assert out.strip().split(".")[0] == "3"
+
+
 def test_runs_as_uid_10001_and_owns_its_data(container: Container) -> None:
     assert docker("inspect", "--format", "{{.Config.User}}", container.name).strip() == "10001:10001"
     # PID 1 is the server itself (exec-form ENTRYPOINT): its real, effective, saved and fs uids.

@@ -13,6 +13,7 @@ from fastapi.openapi.utils import get_openapi
 from . import __version__, control
 from .arm import (
     cloud_metadata,
+    deployments,
     error_handlers,
     generic_resources,
     locations,
@@ -74,6 +75,7 @@ def create_app(
         # The store opens before the first request; the walker resumes any operation left due.
         runtime.store.open()
         subscriptions.register_known_subscriptions(runtime)
+        deployments.settle_unfinished(runtime)  # runs a previous process left: failed, not Running forever
         stop = asyncio.Event()
         walker = asyncio.create_task(run_walker(runtime, stop))
         app.state.live = True
@@ -86,6 +88,7 @@ def create_app(
             app.state.ready = app.state.live = False
             stop.set()
             await walker
+            await runner.stop()
             runtime.store.close()
 
     app = FrontDoorApp(
@@ -98,6 +101,8 @@ def create_app(
         swagger_ui_oauth2_redirect_url="/_emulator/docs/oauth2-redirect",
     )
     app.state.runtime = runtime
+    # Template deployments run as tasks of this process, writing through the app's own front door.
+    runner = app.state.deployment_runner = deployments.DeploymentRunner(app, runtime)
     app.state.live = app.state.ready = False
 
     # Routes, matched in this order: each provider's declared types first (the busiest), ARM's own
@@ -109,6 +114,7 @@ def create_app(
             ResourceRoutes(provider, resource_type).register(router)
         register_operation_status(router, provider)
         register_provider_actions(router, provider)
+    deployments.register(router)  # Microsoft.Resources is ARM's own: before the generic fallback
     resource_groups.register(router)
     subscriptions.register(router)
     tags.register(router)

@@ -1,0 +1,250 @@
+"""prepare(): bind parameters, expand conditions and copy loops, compute resource ids and the dependency graph.
+PreparedDeployment.render()/outputs() then evaluate bodies and outputs with a RuntimeHost."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import (
+    RESOURCES_HELP,
+    ExpressionFailure,
+    SymbolNotFound,
+    TemplateError,
+    validation_failed,
+)
+from .evaluator import Budget, Context
+from .hashing import template_hash
+from .nested import DEPLOYMENTS_TYPE, render_deployment_properties
+from .outputs import evaluate_outputs
+from .parameters import ParameterTable
+from .resource_ids import compose_id, split_type
+from .scope import RuntimeHost
+from .template import ResourceDeclaration, Template
+from .user_functions import UserFunctions
+from .values import check_size
+from .variables import VariableTable
+
+# Keys that steer the deployment and never go into a resource's PUT body.
+TEMPLATE_ONLY_KEYS = {
+    "type",
+    "name",
+    "apiversion",
+    "dependson",
+    "condition",
+    "copy",
+    "scope",
+    "comments",
+    "metadata",
+    "existing",
+    "resources",
+    "import",
+    "resourcegroup",
+    "subscriptionid",
+}
+
+
+@dataclass(frozen=True)
+class NestedDeployment:
+    name: str
+    subscription_id: str | None
+    resource_group: str | None
+    location: str | None
+    expression_scope: str = "outer"
+
+
+@dataclass(frozen=True)
+class PlannedResource:
+    key: str
+    symbolic_name: str | None
+    resource_id: str
+    type: str
+    name: str
+    api_version: str
+    depends_on: frozenset[str]
+    existing: bool = False
+    copy_name: str | None = None
+    copy_index: int | None = None
+    batch: tuple[str, int] | None = None
+    nested: NestedDeployment | None = None
+
+
+@dataclass
+class _Instance:
+    """One resource after condition and copy expansion, with what render() needs to evaluate it again."""
+
+    declaration: ResourceDeclaration
+    context: Context
+    resource_id: str
+    type: str
+    name: str
+    api_version: str
+    condition: bool
+    symbolic_name: str | None
+    copy_name: str | None
+    copy_index: int | None
+    batch: tuple[str, int] | None
+    existing: bool
+    parent: _Instance | None
+    nested: NestedDeployment | None
+    key: str = ""
+    depends_on: set[str] = field(default_factory=set)
+
+
+class DeploymentSymbols:
+    """Name resolution for one deployment: parameters, variables, user functions, resources of the template."""
+
+    def __init__(self, template: Template, parameters: ParameterTable, variables: VariableTable) -> None:
+        self.template = template
+        self.parameters = parameters
+        self.variables = variables
+        self.functions = UserFunctions(template.functions)
+        self.instances: list[_Instance] = []
+        self.echo: dict | None = None
+
+    def parameter(self, ctx: Context, name: str) -> Any:
+        return self.parameters.value(ctx, name)
+
+    def variable(self, ctx: Context, name: str) -> Any:
+        return self.variables.value(ctx, name)
+
+    def user_function(self, name: str) -> Any:
+        return self.functions.get(name)
+
+    def deployment_object(self, ctx: Context) -> dict:
+        properties: dict[str, Any] = {
+            "template": self.template.raw,
+            "templateHash": template_hash(_canonical(self.template.raw)),
+            "parameters": self.echo if self.echo is not None else {},
+            "mode": "Incremental",
+            "provisioningState": "Accepted",
+        }
+        if ctx.scope.template_link:
+            properties["templateLink"] = ctx.scope.template_link
+        result: dict[str, Any] = {"name": ctx.scope.deployment_name, "properties": properties}
+        if ctx.scope.deployment_location:
+            result["location"] = ctx.scope.deployment_location
+        return result
+
+    # resources ---------------------------------------------------------------------------------------------
+
+    def find(self, text: str, *, include_inactive: bool = False) -> list[_Instance]:
+        """The template resources a dependsOn/reference() string names: symbolic name, copy loop name, full id,
+        'Namespace/type/name', or bare name."""
+        lowered = text.lower()
+        pool = [i for i in self.instances if include_inactive or i.condition]
+        if self.template.symbolic:
+            matched = [i for i in pool if i.symbolic_name and i.symbolic_name.lower() == lowered]
+            if matched:
+                return matched
+        matched = [i for i in pool if i.copy_name and i.copy_name.lower() == lowered and i.parent is None]
+        if matched:
+            return matched
+        if lowered.startswith("/"):
+            return [i for i in pool if i.resource_id.lower() == lowered]
+        matched = [i for i in pool if f"{i.type}/{i.name}".lower() == lowered]
+        if matched:
+            return matched
+        matched = [i for i in pool if i.resource_id.lower().endswith("/providers/" + lowered)]
+        if matched:
+            return matched
+        matched = [i for i in pool if i.name.lower() == lowered]
+        if matched:
+            return matched
+        return [i for i in pool if i.name.rsplit("/", 1)[-1].lower() == lowered]
+
+    def resolve_target(self, ctx: Context, text: str, function_name: str) -> tuple[str, str | None]:
+        matched = self.find(text)
+        if len(matched) == 1:
+            return matched[0].resource_id, matched[0].api_version
+        if text.startswith("/"):
+            return text, None
+        if matched:
+            raise ExpressionFailure(
+                f"The resource '{text}' referenced by '{function_name}' is ambiguous: it names {len(matched)} "
+                "resources of the template."
+            )
+        if text.count("/") >= 2:
+            namespace, types = split_type(text.split("/", 1)[0] + "/" + "/".join(text.split("/")[1::2]))
+            names = text.split("/")[2::2]
+            if len(names) == len(types):
+                return compose_id(ctx.scope.base_id, f"{namespace}/{'/'.join(types)}", names), None
+        raise ExpressionFailure(f"The resource '{text}' is not defined in the template. {RESOURCES_HELP}")
+
+    def collection_members(self, ctx: Context, text: str) -> list[tuple[str, str]]:
+        matched = self.find(text)
+        if not matched:
+            raise ExpressionFailure(f"The resource collection '{text}' is not defined in the template.")
+        return [(i.resource_id, i.api_version) for i in matched]
+
+
+def _canonical(template: Any) -> str:
+    return json.dumps(template, sort_keys=True, separators=(",", ":"))
+
+
+class PreparedDeployment:
+    def __init__(
+        self, template: Template, symbols: DeploymentSymbols, root: Context, instances: list[_Instance]
+    ) -> None:
+        self.template = template
+        self._symbols = symbols
+        self._root = root
+        self._instances = {i.key: i for i in instances}
+        self.content_version = template.content_version
+        self.template_hash = template_hash(_canonical(template.raw))
+        self.parameters = symbols.echo or {}
+        self.resources = [_planned(i) for i in instances if i.condition]
+        self.skipped = [_planned(i) for i in instances if not i.condition]  # condition false: not deployed
+
+    def _fresh(self, base: Context, host: RuntimeHost | None) -> Context:
+        return base.derive(host=host, runtime_allowed=True, depth=0, budget=Budget(base.limits))
+
+    def render(self, resource: PlannedResource, host: RuntimeHost) -> dict:
+        instance = self._instances[resource.key]
+        ctx = self._fresh(instance.context, host)
+        body: dict[str, Any] = {}
+        try:
+            for key, value in instance.declaration.raw.items():
+                lowered = key.lower()
+                if lowered in TEMPLATE_ONLY_KEYS:
+                    continue
+                if lowered == "properties" and instance.type.lower() == DEPLOYMENTS_TYPE:
+                    body[key] = render_deployment_properties(ctx, value)
+                else:
+                    body[key] = ctx.evaluate_json(value, property_copy=lowered == "properties")
+            check_size(body, ctx.limits.max_value_bytes)
+        except SymbolNotFound as failure:
+            raise validation_failed(failure.reason, instance.resource_id) from None
+        except ExpressionFailure as failure:
+            raise TemplateError(
+                "InvalidTemplate",
+                f"Unable to process template language expressions for resource '{instance.resource_id}' at line "
+                f"'1' and column '0'. '{failure.reason}'",
+                instance.resource_id,
+            ) from None
+        return body
+
+    def what_if_body(self, resource: PlannedResource, host: RuntimeHost) -> dict:
+        return self.render(resource, host)
+
+    def outputs(self, host: RuntimeHost) -> dict:
+        ctx = self._fresh(self._root, host).derive(section="outputs")
+        return evaluate_outputs(ctx, self.template.outputs)
+
+
+def _planned(instance: _Instance) -> PlannedResource:
+    return PlannedResource(
+        key=instance.key,
+        symbolic_name=instance.symbolic_name,
+        resource_id=instance.resource_id,
+        type=instance.type,
+        name=instance.name,
+        api_version=instance.api_version,
+        depends_on=frozenset(instance.depends_on),
+        existing=instance.existing,
+        copy_name=instance.copy_name,
+        copy_index=instance.copy_index,
+        batch=instance.batch,
+        nested=instance.nested,
+    )

@@ -1,0 +1,110 @@
+"""JSON values as the template language sees them: ARM type names, string conversion, equality, size checks."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .errors import ExpressionFailure
+
+
+def type_name(value: Any) -> str:
+    """The type name ARM uses in its error messages."""
+    if value is None:
+        return "Null"
+    if isinstance(value, bool):
+        return "Boolean"
+    if isinstance(value, int):
+        return "Integer"
+    if isinstance(value, float):
+        return "Float"
+    if isinstance(value, str):
+        return "String"
+    if isinstance(value, list):
+        return "Array"
+    if isinstance(value, dict):
+        return "Object"
+    return type(value).__name__
+
+
+def is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def compact_json(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def to_text(value: Any) -> str:
+    """How a value prints inside concat/format/string(): bools as .NET prints them, objects as compact JSON."""
+    if isinstance(value, str):
+        return value
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "True" if value else "False"
+    if isinstance(value, (int, float)):
+        return _number_text(value)
+    return compact_json(value)
+
+
+def _number_text(value: int | float) -> str:
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return str(value)
+
+
+def lookup(obj: dict, name: str) -> tuple[bool, Any]:
+    """Property lookup the way ARM does it: exact name first, then case-insensitively."""
+    if name in obj:
+        return True, obj[name]
+    lowered = name.lower()
+    for key, value in obj.items():
+        if isinstance(key, str) and key.lower() == lowered:
+            return True, value
+    return False, None
+
+
+def deep_equals(a: Any, b: Any) -> bool:
+    if isinstance(a, bool) or isinstance(b, bool):
+        return isinstance(a, bool) and isinstance(b, bool) and a == b
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return a == b
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(deep_equals(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, dict) and isinstance(b, dict):
+        if len(a) != len(b):
+            return False
+        for key, value in a.items():
+            found, other = lookup(b, key)
+            if not found or not deep_equals(value, other):
+                return False
+        return True
+    return type(a) is type(b) and a == b
+
+
+def check_size(value: Any, limit: int) -> Any:
+    """Refuse values whose JSON form would exceed `limit` bytes; stops walking as soon as it knows.
+
+    Shared sub-values (an array holding the same array twice) count every time, as they would when printed."""
+    budget = limit
+    stack = [value]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, str):
+            budget -= len(current) + 2
+        elif isinstance(current, list):
+            budget -= len(current) + 2
+            stack.extend(current)
+        elif isinstance(current, dict):
+            budget -= 2
+            for key, item in current.items():
+                budget -= len(key) + 4
+                stack.append(item)
+        else:
+            budget -= 8
+        if budget < 0:
+            raise ExpressionFailure(
+                f"The language expression result exceeds the maximum size of {limit} bytes and cannot be evaluated."
+            )
+    return value

@@ -12,6 +12,7 @@ from .errors import (
     ExpressionFailure,
     SymbolNotFound,
     TemplateError,
+    expression_failed,
     validation_failed,
 )
 from .evaluator import Budget, Context
@@ -224,6 +225,17 @@ class PreparedDeployment:
                 instance.resource_id,
             ) from None
         return body
+
+    def evaluate(self, value: Any, host: RuntimeHost | None = None) -> Any:
+        """Evaluate any JSON value (e.g. "[concat('a', parameters('p'))]") as if it stood in the template's
+        outputs: parameters, variables and scope functions available; reference()/list*() only with a host."""
+        ctx = self._fresh(self._root, host).derive(runtime_allowed=host is not None)
+        try:
+            return ctx.evaluate_json(value)
+        except SymbolNotFound as failure:
+            raise validation_failed(failure.reason) from None
+        except ExpressionFailure as failure:
+            raise expression_failed(failure.reason) from None
 
     def what_if_body(self, resource: PlannedResource, host: RuntimeHost) -> dict:
         return self.render(resource, host)

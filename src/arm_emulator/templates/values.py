@@ -108,3 +108,63 @@ def check_size(value: Any, limit: int) -> Any:
                 f"The language expression result exceeds the maximum size of {limit} bytes and cannot be evaluated."
             )
     return value
+
+
+def parse_json_text(text: str) -> Any:
+    """JSON as ARM's parser (Json.NET) reads it: single-quoted strings, comments and trailing commas allowed."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        return json.loads(_normalise_json(text))
+
+
+def _normalise_json(text: str) -> str:
+    out: list[str] = []
+    i = 0
+    n = len(text)
+    while i < n:
+        ch = text[i]
+        if ch in "\"'":
+            quote = ch
+            j = i + 1
+            chars: list[str] = []
+            while j < n and text[j] != quote:
+                if text[j] == "\\" and j + 1 < n:
+                    chars.append(text[j : j + 2])
+                    j += 2
+                    continue
+                chars.append('\\"' if text[j] == '"' else text[j])
+                j += 1
+            out.append('"' + "".join(chars).replace("\\'", "'") + '"')
+            i = j + 1
+        elif text.startswith("//", i):
+            end = text.find("\n", i)
+            i = n if end < 0 else end
+        elif text.startswith("/*", i):
+            end = text.find("*/", i + 2)
+            i = n if end < 0 else end + 2
+        elif ch == ",":
+            if not _closes_next(text, i + 1):
+                out.append(ch)
+            i += 1
+        else:
+            out.append(ch)
+            i += 1
+    return "".join(out)
+
+
+def _closes_next(text: str, i: int) -> bool:
+    """Whether the next token after position i (skipping blanks and comments) closes an object or array."""
+    n = len(text)
+    while i < n:
+        if text[i].isspace():
+            i += 1
+        elif text.startswith("//", i):
+            end = text.find("\n", i)
+            i = n if end < 0 else end
+        elif text.startswith("/*", i):
+            end = text.find("*/", i + 2)
+            i = n if end < 0 else end + 2
+        else:
+            return text[i] in "}]"
+    return False

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import json
 import urllib.parse
 import uuid
 from typing import Any
@@ -12,7 +11,7 @@ from ..errors import ExpressionFailure
 from ..evaluator import Context, function
 from ..formatting import composite_format
 from ..hashing import arm_guid, unique_string
-from ..values import compact_json, to_text
+from ..values import compact_json, parse_json_text, to_text
 from . import _checks as c
 
 
@@ -193,7 +192,7 @@ def _uri_component_to_string(ctx: Context, value: Any) -> str:
 
 def _parse_json(name: str, text: str) -> Any:
     try:
-        return json.loads(text)
+        return parse_json_text(text)
     except ValueError as error:
         raise c.fail(name, f"the value '{text[:200]}' is not valid JSON: {error}.") from None
 

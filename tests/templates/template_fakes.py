@@ -109,3 +109,33 @@ def deploy(prepared: Any, host: FakeHost) -> list[str]:
             order.append(resource.key)
             pending.remove(resource)
     return order
+
+
+def template(resources: Any = None, **sections: Any) -> dict:
+    """A template with the sections given (resources defaults to none)."""
+    body: dict[str, Any] = {
+        "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+        "contentVersion": "1.0.0.0",
+        "resources": resources if resources is not None else [],
+    }
+    body.update(sections)
+    return body
+
+
+def evaluate(
+    expression: Any,
+    parameters: dict | None = None,
+    variables: dict | None = None,
+    scope: ScopeInfo | None = None,
+    host: Any = None,
+    values: dict | None = None,
+) -> Any:
+    """Evaluate one expression in a template declaring `parameters` (definitions) and `variables`."""
+    from arm_emulator.templates import prepare
+
+    prepared = prepare(
+        template(parameters=parameters or {}, variables=variables or {}),
+        {k: {"value": v} for k, v in (values or {}).items()},
+        scope or group_scope(),
+    )
+    return prepared.evaluate(expression, host)

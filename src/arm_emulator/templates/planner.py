@@ -296,7 +296,7 @@ class _Planner:
                 matched = self.symbols.find(entry, include_inactive=True)
                 if not matched:
                     raise validation_failed(f"The resource '{entry}' is not defined in the template. {RESOURCES_HELP}")
-                instance.depends_on.update(m.key for m in matched if m.condition and m is not instance)
+                instance.depends_on.update(m.key for m in matched if m.condition)
         if instance.parent is not None and instance.parent.condition:
             instance.depends_on.add(instance.parent.key)
         for target in self._runtime_targets(instance):

@@ -65,3 +65,7 @@ def parse_failed(reason: str) -> TemplateError:
 
 class SymbolNotFound(ExpressionFailure):
     """A parameters()/variables() name the template does not declare: ARM reports it as a validation failure."""
+
+
+def too_deep() -> TemplateError:
+    return validation_failed("The template is nested too deeply (through expressions or variables) to evaluate.")

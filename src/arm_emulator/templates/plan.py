@@ -13,6 +13,7 @@ from .errors import (
     SymbolNotFound,
     TemplateError,
     expression_failed,
+    too_deep,
     validation_failed,
 )
 from .evaluator import Budget, Context
@@ -202,6 +203,12 @@ class PreparedDeployment:
         return base.derive(host=host, runtime_allowed=True, depth=0, budget=Budget(base.limits))
 
     def render(self, resource: PlannedResource, host: RuntimeHost) -> dict:
+        try:
+            return self._render(resource, host)
+        except RecursionError:
+            raise too_deep() from None
+
+    def _render(self, resource: PlannedResource, host: RuntimeHost) -> dict:
         instance = self._instances[resource.key]
         ctx = self._fresh(instance.context, host)
         body: dict[str, Any] = {}
@@ -227,6 +234,12 @@ class PreparedDeployment:
         return body
 
     def evaluate(self, value: Any, host: RuntimeHost | None = None) -> Any:
+        try:
+            return self._evaluate(value, host)
+        except RecursionError:
+            raise too_deep() from None
+
+    def _evaluate(self, value: Any, host: RuntimeHost | None = None) -> Any:
         """Evaluate any JSON value (e.g. "[concat('a', parameters('p'))]") as if it stood in the template's
         outputs: parameters, variables and scope functions available; reference()/list*() only with a host."""
         ctx = self._fresh(self._root, host).derive(runtime_allowed=host is not None)
@@ -242,7 +255,10 @@ class PreparedDeployment:
 
     def outputs(self, host: RuntimeHost) -> dict:
         ctx = self._fresh(self._root, host).derive(section="outputs")
-        return evaluate_outputs(ctx, self.template.outputs)
+        try:
+            return evaluate_outputs(ctx, self.template.outputs)
+        except RecursionError:
+            raise too_deep() from None
 
 
 def _planned(instance: _Instance) -> PlannedResource:

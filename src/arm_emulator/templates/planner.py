@@ -13,6 +13,7 @@ from .errors import (
     SymbolNotFound,
     TemplateError,
     expression_failed,
+    too_deep,
     validation_failed,
 )
 from .evaluator import FUNCTIONS, Budget, Context
@@ -40,7 +41,7 @@ def prepare(
     try:
         return _Planner(parsed, parameters, scope, limits, now).run()
     except RecursionError:
-        raise validation_failed("The template is nested too deeply to evaluate.") from None
+        raise too_deep() from None
 
 
 class _Planner:

@@ -111,6 +111,7 @@ def parse_template(template: Any, limits: Limits | None = None) -> Template:
     limits = limits or Limits()
     if not isinstance(template, dict):
         raise validation_failed("The template must be a JSON object.")
+    _check_depth(template, limits.max_nesting_depth)
     try:
         size = len(json.dumps(template, separators=(",", ":")))
     except (TypeError, ValueError, RecursionError):
@@ -121,7 +122,6 @@ def parse_template(template: Any, limits: Limits | None = None) -> Template:
             f"Deployment template validation failed: 'The template is {size} bytes; the maximum is "
             f"{limits.max_template_bytes} bytes.'.",
         )
-    _check_depth(template, limits.max_nesting_depth)
     for key in template:
         if key.lower() not in _TOP_LEVEL:
             raise validation_failed(f"Could not find member '{key}' on object of type 'Template'. Path '{key}'.")
@@ -182,7 +182,9 @@ def parse_template(template: Any, limits: Limits | None = None) -> Template:
 
 
 def _section(template: dict, name: str) -> dict:
-    value = _get(template, name) or {}
+    value = _get(template, name)
+    if value is None:
+        return {}
     if not isinstance(value, dict):
         raise validation_failed(f"The template property '{name}' must be an object.")
     return value

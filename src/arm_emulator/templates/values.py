@@ -31,7 +31,12 @@ def is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+# The largest value printed as text; evaluation never builds bigger ones (Limits.max_value_bytes).
+_MAX_PRINTED_BYTES = 64 * 1024 * 1024
+
+
 def compact_json(value: Any) -> str:
+    check_size(value, _MAX_PRINTED_BYTES)
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
@@ -66,6 +71,8 @@ def lookup(obj: dict, name: str) -> tuple[bool, Any]:
 
 
 def deep_equals(a: Any, b: Any) -> bool:
+    if a is b:
+        return True
     if isinstance(a, bool) or isinstance(b, bool):
         return isinstance(a, bool) and isinstance(b, bool) and a == b
     if isinstance(a, (int, float)) and isinstance(b, (int, float)):

@@ -44,6 +44,7 @@ class VariableTable:
             lambda_variables={},
             allow_generators=False,
             section=f"variable '{name}'",
+            depth=ctx.depth + 4,  # a variable hop costs several interpreter frames
         )
         self.resolving.append(key)
         try:

@@ -15,7 +15,7 @@ from ..values import compact_json, parse_json_text, to_text
 from . import _checks as c
 
 
-@function("base64", 1)
+@function("base64", 1, grows=True)
 def _base64(ctx: Context, value: Any) -> str:
     return base64.b64encode(c.text("base64", value).encode("utf-8")).decode("ascii")
 
@@ -37,7 +37,7 @@ def _base64_to_json(ctx: Context, value: Any) -> Any:
     return _parse_json("base64ToJson", _b64decode("base64ToJson", value))
 
 
-@function("dataUri", 1)
+@function("dataUri", 1, grows=True)
 def _data_uri(ctx: Context, value: Any) -> str:
     encoded = base64.b64encode(c.text("dataUri", value).encode("utf-8")).decode("ascii")
     return f"data:text/plain;charset=utf8;base64,{encoded}"
@@ -180,7 +180,7 @@ def _uri(ctx: Context, base: Any, relative: Any) -> str:
     return urllib.parse.urljoin(c.text("uri", base), c.text("uri", relative))
 
 
-@function("uriComponent", 1)
+@function("uriComponent", 1, grows=True)
 def _uri_component(ctx: Context, value: Any) -> str:
     return urllib.parse.quote(c.text("uriComponent", value), safe="-_.!~*'()")
 

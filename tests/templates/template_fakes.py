@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
+import uuid
 from typing import Any
 
 from arm_emulator.templates import ScopeInfo, TemplateError
@@ -69,12 +71,34 @@ class FakeHost:
         self.calls: list[tuple] = []
         self.list_results: dict[tuple[str, str], Any] = {}
 
-    def put(self, resource_id: str, body: dict, api_version: str = "2024-03-31") -> dict:
+    def put(self, resource_id: str, body: dict, api_version: str = "2024-03-31", resource_type: str = "") -> dict:
+        """Store a body as the RP would, with the computed fields templates read back through reference()."""
         parts = resource_id.split("/")
         stored = copy.deepcopy(body)
-        stored.setdefault("properties", {})
-        stored["properties"].setdefault("provisioningState", "Succeeded")
-        stored.update({"id": resource_id, "name": parts[-1], "apiVersion": api_version})
+        properties = stored.setdefault("properties", {}) or {}
+        stored["properties"] = properties
+        properties.setdefault("provisioningState", "Succeeded")
+        stored.update({"id": resource_id, "name": parts[-1], "type": resource_type, "apiVersion": api_version})
+        fake_id = str(uuid.uuid5(uuid.NAMESPACE_URL, resource_id.lower()))
+        identity = stored.get("identity")
+        if isinstance(identity, dict) and "SystemAssigned" in str(identity.get("type")):
+            identity.update({"principalId": fake_id, "tenantId": TENANT})
+        kind = resource_type.lower()
+        if kind == "microsoft.managedidentity/userassignedidentities":
+            properties.update({"principalId": fake_id, "clientId": fake_id, "tenantId": TENANT})
+        elif kind == "microsoft.devices/iothubs":
+            properties["hostName"] = f"{parts[-1]}.azure-devices.net"
+            properties.setdefault("eventHubEndpoints", {}).setdefault("events", {}).update(
+                {"endpoint": f"sb://ihsu-{parts[-1]}.servicebus.windows.net/", "path": parts[-1]}
+            )
+            policies = properties.get("authorizationPolicies", [])
+            self.list_results[(resource_id.lower(), "listkeys")] = {
+                "value": [dict(p, primaryKey=f"key-{p['keyName']}", secondaryKey="k2") for p in policies]
+            }
+        elif kind == "microsoft.healthcareapis/workspaces/dicomservices":
+            properties["serviceUrl"] = f"https://{parts[-3]}-{parts[-1]}.dicom.azurehealthcareapis.com"
+        elif kind == "microsoft.storage/storageaccounts":
+            properties["primaryEndpoints"] = {"blob": f"https://{parts[-1]}.blob.core.windows.net/"}
         self.resources[resource_id.lower()] = stored
         return stored
 
@@ -93,9 +117,29 @@ class FakeHost:
         return copy.deepcopy(self.list_results[key])
 
 
-def deploy(prepared: Any, host: FakeHost) -> list[str]:
-    """Walk the plan in dependency order (as the Deployments API does), PUT each rendered body into the host;
-    returns the keys in the order deployed."""
+def nested_scope(parent: ScopeInfo, nested: Any) -> ScopeInfo:
+    """The scope a nested deployment runs in: its target group, or the parent's."""
+    group_name = nested.resource_group or (parent.resource_group or {}).get("name")
+    subscription = nested.subscription_id or parent.subscription_id
+    group = None
+    if group_name:
+        group = {
+            "id": f"/subscriptions/{subscription}/resourceGroups/{group_name}",
+            "name": group_name,
+            "type": "Microsoft.Resources/resourceGroups",
+            "location": (parent.resource_group or {}).get("location", parent.deployment_location or "eastus"),
+            "tags": {},
+            "properties": {"provisioningState": "Succeeded"},
+        }
+    return dataclasses.replace(parent, subscription_id=subscription, resource_group=group, deployment_name=nested.name)
+
+
+def deploy(prepared: Any, host: FakeHost, scope: ScopeInfo | None = None) -> list[str]:
+    """Walk the plan in dependency order (as the Deployments API does), PUT each rendered body into the host,
+    run nested deployments with their own plan; returns the keys in the order deployed."""
+    from arm_emulator.templates import prepare
+
+    scope = scope or group_scope()
     done: set[str] = set()
     order: list[str] = []
     pending = list(prepared.resources)
@@ -103,8 +147,15 @@ def deploy(prepared: Any, host: FakeHost) -> list[str]:
         ready = [r for r in pending if r.depends_on <= done]
         assert ready, f"no resource is ready: {[r.key for r in pending]}"
         for resource in ready:
-            if not resource.existing:
-                host.put(resource.resource_id, prepared.render(resource, host), resource.api_version)
+            if resource.nested is not None:
+                properties = prepared.render(resource, host)["properties"]
+                inner_scope = nested_scope(scope, resource.nested)
+                inner = prepare(properties["template"], properties.get("parameters", {}), inner_scope)
+                deploy(inner, host, inner_scope)
+                record = {"properties": {"outputs": inner.outputs(host), "mode": properties.get("mode")}}
+                host.put(resource.resource_id, record, resource.api_version, resource.type)
+            elif not resource.existing:
+                host.put(resource.resource_id, prepared.render(resource, host), resource.api_version, resource.type)
             done.add(resource.key)
             order.append(resource.key)
             pending.remove(resource)

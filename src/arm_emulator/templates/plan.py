@@ -144,7 +144,16 @@ class DeploymentSymbols:
         if matched:
             return matched
         if lowered.startswith("/"):
-            return [i for i in pool if i.resource_id.lower() == lowered]
+            matched = [i for i in pool if i.resource_id.lower() == lowered]
+            if matched or "/providers/" not in lowered:
+                return matched
+            # ARM matches dependsOn on type and name: an extension resource's id written as if at group scope
+            # (resourceId('Microsoft.Authorization/roleAssignments', guid(...))) still names it.
+            segments = lowered.rsplit("/providers/", 1)[1].split("/")
+            if len(segments) < 3 or len(segments) % 2 == 0:
+                return []
+            wanted = ("/".join([segments[0], *segments[1::2]]), "/".join(segments[2::2]))
+            return [i for i in pool if (i.type.lower(), i.name.lower()) == wanted]
         matched = [i for i in pool if f"{i.type}/{i.name}".lower() == lowered]
         if matched:
             return matched

@@ -76,6 +76,8 @@ from arm_emulator.templates import TemplateError
             "http://contoso.com/resources/nested/azuredeploy.json",
         ),
         ("[empty('')]", True),
+        ("[join(createArray('one', 'two', 'three'), ',')]", "one,two,three"),
+        ("[join(createArray('a', 1, true()), '-')]", "a-1-True"),
         ("[json('null')]", None),
         ("[json('[1,2,3 ]')]", [1, 2, 3]),
         ("[json(concat('{\"a\": \"', 'demo value', '\"}'))]", {"a": "demo value"}),

@@ -4,6 +4,7 @@ PreparedDeployment.render()/outputs() then evaluate bodies and outputs with a Ru
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -207,13 +208,16 @@ class PreparedDeployment:
         self.parameters = symbols.echo or {}
         self.resources = [_planned(i) for i in instances if i.condition]
         self.skipped = [_planned(i) for i in instances if not i.condition]  # condition false: not deployed
+        # Variables are cached and cycle-checked per deployment; renders from several threads take turns.
+        self._lock = threading.RLock()
 
     def _fresh(self, base: Context, host: RuntimeHost | None) -> Context:
         return base.derive(host=host, runtime_allowed=True, depth=0, budget=Budget(base.limits))
 
     def render(self, resource: PlannedResource, host: RuntimeHost) -> dict:
         try:
-            return self._render(resource, host)
+            with self._lock:
+                return self._render(resource, host)
         except RecursionError:
             raise too_deep() from None
 
@@ -244,7 +248,8 @@ class PreparedDeployment:
 
     def evaluate(self, value: Any, host: RuntimeHost | None = None) -> Any:
         try:
-            return self._evaluate(value, host)
+            with self._lock:
+                return self._evaluate(value, host)
         except RecursionError:
             raise too_deep() from None
 
@@ -265,7 +270,8 @@ class PreparedDeployment:
     def outputs(self, host: RuntimeHost) -> dict:
         ctx = self._fresh(self._root, host).derive(section="outputs")
         try:
-            return evaluate_outputs(ctx, self.template.outputs)
+            with self._lock:
+                return evaluate_outputs(ctx, self.template.outputs)
         except RecursionError:
             raise too_deep() from None
 

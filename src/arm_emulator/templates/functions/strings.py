@@ -203,3 +203,11 @@ def _json(ctx: Context, value: Any) -> Any:
     if text.strip() == "null":
         return None
     return _parse_json("json", text)
+
+
+@function("join", 2, grows=True)
+def _join(ctx: Context, items: Any, delimiter: Any) -> str:
+    if not isinstance(items, list):
+        raise c.wrong_type("join", "Array", items)
+    delimiter = c.text("join", delimiter)
+    return delimiter.join(to_text(item) if not isinstance(item, str) else item for item in items)

@@ -155,3 +155,19 @@ def test_quadratic_lambdas_are_stopped_by_the_step_budget() -> None:
 )
 def test_structurally_invalid_templates_are_refused(body: object) -> None:
     refused(body)  # type: ignore[arg-type]
+
+
+def test_deployments_nested_too_deep_are_refused() -> None:
+    inner: dict = template([workspace("ws")])
+    for level in range(7):
+        inner = template(
+            [
+                {
+                    "type": "Microsoft.Resources/deployments",
+                    "apiVersion": "2022-09-01",
+                    "name": f"level{level}",
+                    "properties": {"mode": "Incremental", "template": inner},
+                }
+            ]
+        )
+    assert "nests deployments more than 5 levels deep" in refused(inner).message

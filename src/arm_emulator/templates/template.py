@@ -176,6 +176,10 @@ def parse_template(template: Any, limits: Limits | None = None) -> Template:
     for name, output in outputs.items():
         if not isinstance(output, dict):
             raise validation_failed(f"The template output '{name}' must be an object.")
+    if _nested_depth(tpl.resources) > limits.max_nested_deployments_depth:
+        raise validation_failed(
+            f"The template nests deployments more than {limits.max_nested_deployments_depth} levels deep."
+        )
     namespaces = {str(_get(f, "namespace", "")).lower() for f in functions if isinstance(f, dict)}
     _check_expressions(template, limits, namespaces)
     return tpl
@@ -214,3 +218,24 @@ def _declaration(
             declaration.children.append(child_declaration)
             count += added
     return declaration, count
+
+
+def _nested_depth(declarations: list[ResourceDeclaration]) -> int:
+    """How deep inline nested deployments (Microsoft.Resources/deployments with a template) go."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(d, 0) for d in declarations]
+    while stack:
+        item, depth = stack.pop()
+        raw = item.raw if isinstance(item, ResourceDeclaration) else item
+        if isinstance(item, ResourceDeclaration):
+            stack.extend((child, depth) for child in item.children)
+        if not isinstance(raw, dict) or str(_get(raw, "type", "")).lower() != "microsoft.resources/deployments":
+            continue
+        properties = _get(raw, "properties")
+        inner = _get(properties, "template") if isinstance(properties, dict) else None
+        if not isinstance(inner, dict):
+            continue
+        deepest = max(deepest, depth + 1)
+        resources = _get(inner, "resources") or []
+        stack.extend((r, depth + 1) for r in (resources.values() if isinstance(resources, dict) else resources))
+    return deepest

@@ -101,10 +101,7 @@ def _to_object(ctx: Context, items: Any, key_fn: Any, value_fn: Any = None) -> d
     _step(ctx, len(items))
     result: dict = {}
     for item in items:
-        key = keys(ctx, item)
-        if not isinstance(key, str):
-            raise c.fail("toObject", "the key lambda must return a string.")
-        result[key] = values(ctx, item) if values else item
+        result[_key("toObject", keys(ctx, item))] = values(ctx, item) if values else item
     return result
 
 
@@ -115,11 +112,14 @@ def _group_by(ctx: Context, items: Any, key_fn: Any) -> dict:
     _step(ctx, len(items))
     result: dict = {}
     for item in items:
-        key = keys(ctx, item)
-        if not isinstance(key, str):
-            raise c.fail("groupBy", "the key lambda must return a string.")
-        result.setdefault(key, []).append(item)
+        result.setdefault(_key("groupBy", keys(ctx, item)), []).append(item)
     return result
+
+
+def _key(name: str, key: Any) -> str:
+    if not isinstance(key, str):
+        raise c.fail(name, "the key lambda must return a string.")
+    return key
 
 
 @function("mapValues", 2, grows=True)

@@ -202,6 +202,12 @@ def test_division_by_zero_is_an_expression_error() -> None:
             "[groupBy(createArray('foo', 'bar', 'baz'), lambda('x', substring(lambdaVariables('x'), 0, 1)))]",
             {"f": ["foo"], "b": ["bar", "baz"]},
         ),
+        ("[filter(range(0, 10), lambda('i', equals(0, mod(lambdaVariables('i'), 2))))]", [0, 2, 4, 6, 8]),
+        (
+            "[reduce(createArray(createObject('foo', 123), createObject('bar', 456), createObject('baz', 789)), "
+            "createObject(), lambda('cur', 'next', union(lambdaVariables('cur'), lambdaVariables('next'))))]",
+            {"foo": 123, "bar": 456, "baz": 789},
+        ),
         ("[mapValues(createObject('foo', 'foo'), lambda('val', toUpper(lambdaVariables('val'))))]", {"foo": "FOO"}),
     ],
 )

@@ -73,6 +73,8 @@ def test_utc_now_formats_with_dotnet_format_strings() -> None:
             ["10.144.0.0/24", "10.144.1.0/24", "10.144.2.0/24"],
         ),
         ("[cidrSubnet('fdad:3236:5555::/48', 52, 1)]", "fdad:3236:5555:1000::/52"),
+        ("[cidrSubnet('fdad:3236:5555::/48', 52, 0)]", "fdad:3236:5555::/52"),
+        ("[cidrHost('fdad:3236:5555:3000::/52', 4)]", "fdad:3236:5555:3000::5"),
         (
             "[map(range(0, 3), lambda('i', cidrHost('10.144.3.0/24', lambdaVariables('i'))))]",
             ["10.144.3.1", "10.144.3.2", "10.144.3.3"],

@@ -105,6 +105,8 @@ class DeploymentSymbols:
         self.functions = UserFunctions(template.functions)
         self.instances: list[_Instance] = []
         self.echo: dict | None = None
+        self._indexed: list[_Instance] | None = None
+        self._index_cache: dict[tuple, list[_Instance]] = {}
 
     def parameter(self, ctx: Context, name: str) -> Any:
         return self.parameters.value(ctx, name)
@@ -132,39 +134,56 @@ class DeploymentSymbols:
 
     # resources ---------------------------------------------------------------------------------------------
 
+    def _index(self) -> dict[tuple, list[_Instance]]:
+        """Every way a dependsOn/reference() string can name a resource, built once per plan."""
+        if self._indexed is not self.instances:
+            index: dict[tuple, list[_Instance]] = {}
+            for i in self.instances:
+                keys = [
+                    ("id", i.resource_id.lower()),
+                    ("type/name", f"{i.type}/{i.name}".lower()),
+                    ("type+name", i.type.lower(), i.name.lower()),
+                    ("suffix", i.resource_id.lower().rsplit("/providers/", 1)[-1]),
+                    ("name", i.name.lower()),
+                    ("last", i.name.rsplit("/", 1)[-1].lower()),
+                ]
+                if i.symbolic_name:
+                    keys.append(("symbolic", i.symbolic_name.lower()))
+                if i.copy_name and i.parent is None:
+                    keys.append(("copy", i.copy_name.lower()))
+                for key in dict.fromkeys(keys):
+                    index.setdefault(key, []).append(i)
+            self._index_cache = index
+            self._indexed = self.instances
+        return self._index_cache
+
     def find(self, text: str, *, include_inactive: bool = False) -> list[_Instance]:
         """The template resources a dependsOn/reference() string names: symbolic name, copy loop name, full id,
-        'Namespace/type/name', or bare name."""
+        'Namespace/type/name', or bare name (in that order of preference, as ARM resolves them)."""
+        index = self._index()
         lowered = text.lower()
-        pool = [i for i in self.instances if include_inactive or i.condition]
+
+        def lookup_key(*key: str) -> list[_Instance]:
+            return [i for i in index.get(key, []) if include_inactive or i.condition]
+
+        candidates: list[tuple] = []
         if self.template.symbolic:
-            matched = [i for i in pool if i.symbolic_name and i.symbolic_name.lower() == lowered]
-            if matched:
-                return matched
-        matched = [i for i in pool if i.copy_name and i.copy_name.lower() == lowered and i.parent is None]
-        if matched:
-            return matched
+            candidates.append(("symbolic", lowered))
+        candidates.append(("copy", lowered))
         if lowered.startswith("/"):
-            matched = [i for i in pool if i.resource_id.lower() == lowered]
-            if matched or "/providers/" not in lowered:
-                return matched
+            candidates.append(("id", lowered))
             # ARM matches dependsOn on type and name: an extension resource's id written as if at group scope
             # (resourceId('Microsoft.Authorization/roleAssignments', guid(...))) still names it.
-            segments = lowered.rsplit("/providers/", 1)[1].split("/")
-            if len(segments) < 3 or len(segments) % 2 == 0:
-                return []
-            wanted = ("/".join([segments[0], *segments[1::2]]), "/".join(segments[2::2]))
-            return [i for i in pool if (i.type.lower(), i.name.lower()) == wanted]
-        matched = [i for i in pool if f"{i.type}/{i.name}".lower() == lowered]
-        if matched:
-            return matched
-        matched = [i for i in pool if i.resource_id.lower().endswith("/providers/" + lowered)]
-        if matched:
-            return matched
-        matched = [i for i in pool if i.name.lower() == lowered]
-        if matched:
-            return matched
-        return [i for i in pool if i.name.rsplit("/", 1)[-1].lower() == lowered]
+            segments = lowered.rsplit("/providers/", 1)[1].split("/") if "/providers/" in lowered else []
+            if len(segments) >= 3 and len(segments) % 2 == 1:
+                candidates.append(("type+name", "/".join([segments[0], *segments[1::2]]), "/".join(segments[2::2])))
+        else:
+            candidates.extend([("type/name", lowered), ("suffix", lowered), ("name", lowered), ("last", lowered)])
+        for key in candidates:
+            matched = lookup_key(*key)
+            if matched:
+                return matched
+        return []
 
     def resolve_target(self, ctx: Context, text: str, function_name: str) -> tuple[str, str | None]:
         matched = self.find(text)

@@ -83,3 +83,24 @@ def test_missing_properties_and_out_of_range_indexes_have_arm_messages() -> None
 def test_wrong_argument_counts_are_refused() -> None:
     with pytest.raises(TemplateError, match="function requires 1 argument"):
         evaluate("[toLower('a', 'b')]")
+
+
+def test_metadata_and_comments_are_never_evaluated() -> None:
+    from template_fakes import group_scope, template
+
+    from arm_emulator.templates import prepare
+
+    body = template(
+        [
+            {
+                "type": "A.B/c",
+                "apiVersion": "1",
+                "name": "n",
+                "comments": "[not an expression",
+                "metadata": {"description": "[Required] the name"},
+            }
+        ],
+        parameters={"p": {"type": "string", "defaultValue": "x", "metadata": {"description": "[Required] p"}}},
+        metadata={"note": "[anything goes here]"},
+    )
+    assert [r.name for r in prepare(body, {}, group_scope()).resources] == ["n"]

@@ -98,6 +98,17 @@ def test_conditions_drop_resources_and_dependencies_on_them() -> None:
     assert [r.name for r in prepared.skipped] == ["ws"]
 
 
+def test_a_condition_false_resource_may_have_a_name_that_is_not_valid() -> None:
+    prepared = plan(
+        [
+            workspace(),
+            fhir(name="[format('{0}', parameters('fhirName'))]", condition="[not(empty(parameters('fhirName')))]"),
+        ],
+        parameters={"fhirName": {"type": "string", "defaultValue": ""}},
+    )
+    assert [r.name for r in prepared.resources] == ["ws"]
+
+
 def test_cycles_are_refused_with_arms_message() -> None:
     with pytest.raises(TemplateError) as caught:
         plan([workspace("a", dependsOn=["b"]), workspace("b", dependsOn=["c"]), workspace("c", dependsOn=["a"])])

@@ -158,7 +158,15 @@ class _Planner:
                     resource_type = f"{parent.type}/{resource_type}"
                     name = f"{parent.name}/{name}"
             existing = lookup(raw, "existing")[1] is True
-            resource_id, nested = self._resource_id(ctx, raw, resource_type, name, parent)
+            try:
+                resource_id, nested = self._resource_id(ctx, raw, resource_type, name, parent)
+            except (ExpressionFailure, DeferredEvaluation):
+                if condition:
+                    raise
+                # Not deployed: a name that only makes sense when the condition holds (often an empty
+                # parameter) must not fail the deployment.
+                resource_id = f"{self.scope.base_id}/providers/{resource_type}/{name}"
+                nested = None
         except SymbolNotFound as failure:
             raise validation_failed(failure.reason) from None
         except (ExpressionFailure, DeferredEvaluation) as failure:

@@ -29,6 +29,10 @@ _TOP_LEVEL = {
 }
 
 
+# Descriptions and comments are never evaluated ("[Required] name" is a fine description).
+_NEVER_EVALUATED = {"metadata", "comments"}
+
+
 @dataclass
 class ResourceDeclaration:
     """One resource as written; inline children keep a link to their parent declaration."""
@@ -82,6 +86,8 @@ def _check_expressions(value: Any, limits: Limits, user_namespaces: set[str]) ->
         current = stack.pop()
         if isinstance(current, dict):
             for key, item in current.items():
+                if isinstance(key, str) and key.lower() in _NEVER_EVALUATED:
+                    continue
                 stack.append(item)
                 if isinstance(key, str):
                     stack.append(key)

@@ -58,24 +58,11 @@ class Budget:
             )
 
 
-class Symbols:
-    """What a context resolves names against: provided by the deployment (parameters, variables, ...)."""
-
-    def parameter(self, ctx: Context, name: str) -> Any:  # pragma: no cover - interface
-        raise NotImplementedError
-
-    def variable(self, ctx: Context, name: str) -> Any:  # pragma: no cover - interface
-        raise NotImplementedError
-
-    def user_function(self, name: str) -> Any | None:
-        return None
-
-
 @dataclass
 class Context:
     """One evaluation position: the deployment's symbols plus copy indexes, lambda variables and the host."""
 
-    symbols: Any  # Symbols
+    symbols: Any  # plan.DeploymentSymbols (or a user function's scope): parameter(), variable(), ...
     scope: ScopeInfo
     limits: Limits
     budget: Budget

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from ..evaluator import Context, function
@@ -261,7 +260,3 @@ def _try_get(ctx: Context, value: Any, *keys: Any) -> Any:
         else:
             return None
     return current
-
-
-def deep_copy(value: Any) -> Any:
-    return copy.deepcopy(value)

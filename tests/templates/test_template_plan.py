@@ -407,6 +407,23 @@ def test_outer_scope_nested_templates_are_evaluated_in_the_parent() -> None:
     assert inner_plan.render(inner_plan.resources[1], FakeHost())["tags"]["literal"] == "[not an expression]"
 
 
+def test_outer_scope_nested_deployments_in_a_copy_loop_take_the_parents_copy_index() -> None:
+    inner = template([workspace("[format('ws{0}', copyIndex())]")])
+    prepared = plan(
+        [
+            {
+                "type": "Microsoft.Resources/deployments",
+                "apiVersion": "2022-09-01",
+                "name": "[concat('nested', copyIndex())]",
+                "copy": {"name": "deployments", "count": 2},
+                "properties": {"mode": "Incremental", "template": inner},
+            }
+        ]
+    )
+    rendered = [prepared.render(r, FakeHost())["properties"]["template"] for r in prepared.resources]
+    assert [t["resources"][0]["name"] for t in rendered] == ["ws0", "ws1"]
+
+
 def test_reference_to_a_nested_deployment_reads_its_outputs() -> None:
     host = FakeHost()
     prepared = plan(

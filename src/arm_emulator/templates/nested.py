@@ -2,8 +2,9 @@
 
 Inner scope: the inner template is passed on untouched; only the `parameters` values are evaluated here.
 Outer scope (ARM's default): the inner template's expressions are evaluated in the parent's scope. What the
-parent cannot evaluate is left for the inner deployment: expressions that use copyIndex() keep their
-copyIndex() calls, with every sub-expression that does not depend on the copy index replaced by its value.
+parent cannot evaluate is left for the inner deployment: expressions that use an inner copy loop's
+copyIndex() keep those calls, with every sub-expression that does not depend on them replaced by its value
+(copyIndex() of a loop of the parent, e.g. around the nested deployment itself, is the parent's value).
 The inner `parameters` and `variables` sections are dropped (outer-scope templates use the parent's)."""
 
 from __future__ import annotations
@@ -74,6 +75,8 @@ def outer_resource(ctx: Context, decl: Any) -> Any:
             else:
                 result[key] = outer_value(ctx, value)
         return result
+    has_copy = lookup(decl, "copy")[0]
+    ctx = ctx.derive(extras={**ctx.extras, "inner_copy": has_copy})
     result = {}
     for key, value in decl.items():
         if key.lower() == "resources" and isinstance(value, list):
@@ -102,7 +105,7 @@ def _outer_string(ctx: Context, text: str) -> Any:
     if not is_expression(text):
         return text  # '[[x]' stays escaped for the inner deployment
     node = ctx.parse(text)
-    if not _uses_copy_index(node):
+    if not _uses_copy_index(ctx, node):
         value = ctx.evaluate(node)
         if isinstance(value, str) and value.startswith("["):
             return "[" + value  # a value that looks like an expression stays a literal
@@ -110,12 +113,22 @@ def _outer_string(ctx: Context, text: str) -> Any:
     return "[" + to_source(_partial(ctx, node)) + "]"
 
 
-def _uses_copy_index(node: Node) -> bool:
-    return any(isinstance(part, Call) and part.key == "copyindex" for part in walk(node))
+def _uses_copy_index(ctx: Context, node: Node) -> bool:
+    """Whether the expression calls copyIndex() of a loop declared inside the nested template."""
+    for part in walk(node):
+        if not isinstance(part, Call) or part.key != "copyindex":
+            continue
+        first = part.args[0] if part.args else None
+        if isinstance(first, Literal) and isinstance(first.value, str):
+            if first.value.lower() not in ctx.copy_indexes:
+                return True
+        elif ctx.extras.get("inner_copy", True) or not ctx.current_copy:
+            return True
+    return False
 
 
 def _partial(ctx: Context, node: Node) -> Node:
-    if not _uses_copy_index(node):
+    if not _uses_copy_index(ctx, node):
         return Literal(_Value(ctx.evaluate(node)))
     if isinstance(node, Call):
         if node.key == "copyindex":

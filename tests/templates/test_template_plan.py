@@ -295,6 +295,11 @@ def test_list_functions_call_the_host() -> None:
     )
     assert prepared.render(prepared.resources[0], host)["properties"]["key"] == "k1"
     assert host.calls == [("list", hub, "listKeys", "2023-06-30", None)]
+    lower_case = plan(
+        [workspace(properties={"k": "[listkeys(resourceId('Microsoft.Devices/IotHubs', 'hub'), '1').value]"})]
+    )
+    lower_case.render(lower_case.resources[0], host)
+    assert host.calls[-1][2] == "listKeys"  # the action as the RP spells it
 
 
 def test_subscription_scope_templates_create_groups_and_nested_deployments_into_them() -> None:

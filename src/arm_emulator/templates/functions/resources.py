@@ -112,8 +112,30 @@ def _references(ctx: Context, target: Any, full: Any = None) -> list:
     return [host.reference(resource_id, api, is_full) for resource_id, api in members]
 
 
+# ARM function names are case-insensitive but RP actions are spelt one way: listkeys() posts .../listKeys.
+_LIST_ACTIONS = {
+    name.lower(): name
+    for name in (
+        "listKeys",
+        "listSecrets",
+        "listAccountSas",
+        "listServiceSas",
+        "listConnectionStrings",
+        "listCredentials",
+        "listCredential",
+        "listAdminKeys",
+        "listQueryKeys",
+        "listAuthKeys",
+        "listKeyValue",
+        "listPackage",
+        "listSyncFunctionTriggerStatus",
+    )
+}
+
+
 @function("list*", 2, 3)
 def _list(ctx: Context, function_name: str, target: Any, api_version: Any = None, body: Any = None) -> Any:
+    function_name = _LIST_ACTIONS.get(function_name.lower(), function_name)
     host = ctx.require_runtime(function_name)
     if api_version is None:
         raise ExpressionFailure(

@@ -170,6 +170,7 @@ def test_outputs_have_capitalised_types_conditions_copies_and_hidden_secure_valu
                 "a": {"type": "array", "copy": {"count": 2, "input": "[copyIndex()]"}},
                 "secret": {"type": "securestring", "value": "hidden"},
                 "skipped": {"type": "string", "condition": "[false()]", "value": "[div(1, 0)]"},
+                "userTyped": {"$ref": "#/definitions/pair", "value": {"a": 1}},
             }
         ),
         {},
@@ -182,6 +183,7 @@ def test_outputs_have_capitalised_types_conditions_copies_and_hidden_secure_valu
         "o": {"type": "Object", "value": {"k": "v1"}},
         "a": {"type": "Array", "value": [0, 1]},
         "secret": {"type": "SecureString"},
+        "userTyped": {"type": "Object", "value": {"a": 1}},
     }
 
 

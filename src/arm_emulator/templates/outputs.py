@@ -41,7 +41,8 @@ def _output(ctx: Context, name: str, output: dict) -> dict | None:
         return None
     found, declared = lookup(output, "type")
     kind = declared.lower() if isinstance(declared, str) else None
-    if kind not in TYPE_NAMES:
+    typed_elsewhere = not found and lookup(output, "$ref")[0]  # a user-defined type (definitions)
+    if kind not in TYPE_NAMES and not typed_elsewhere:
         raise expression_failed(f"The template output '{name}' has an invalid type '{declared}'.")
     found_copy, loop = lookup(output, "copy")
     if found_copy and isinstance(loop, dict):
@@ -51,6 +52,8 @@ def _output(ctx: Context, name: str, output: dict) -> dict | None:
         value: Any = [ctx.with_copy(name, i).evaluate_json(template) for i in range(count)]
     else:
         value = ctx.evaluate_json(lookup(output, "value")[1])
+    if kind is None:
+        kind = _kind_of(value)
     if kind in ("int",) and isinstance(value, str) and value.lstrip("-").isdigit():
         value = int(value)
     _check(name, kind, value)
@@ -74,3 +77,15 @@ def _check(name: str, kind: str, value: Any) -> None:
         raise ExpressionFailure(
             f"The template output '{name}' of type '{TYPE_NAMES[kind]}' has a value of type '{type_name(value)}'"
         )
+
+
+def _kind_of(value: Any) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "int"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, dict):
+        return "object"
+    return "string"

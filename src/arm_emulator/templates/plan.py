@@ -215,6 +215,9 @@ def _canonical(template: Any) -> str:
 
 
 class PreparedDeployment:
+    """A validated plan: parameters echo, the resources to deploy (condition and copy expanded, with their
+    dependencies), and what it takes to render bodies and outputs later."""
+
     def __init__(
         self, template: Template, symbols: DeploymentSymbols, root: Context, instances: list[_Instance]
     ) -> None:
@@ -234,6 +237,8 @@ class PreparedDeployment:
         return base.derive(host=host, runtime_allowed=True, depth=0, budget=Budget(base.limits))
 
     def render(self, resource: PlannedResource, host: RuntimeHost) -> dict:
+        """The resource's PUT body: every expression evaluated, template-only keys (type, name, dependsOn, copy,
+        scope, ...) left out; reference()/list*() call the host."""
         try:
             with self._lock:
                 return self._render(resource, host)
@@ -266,6 +271,8 @@ class PreparedDeployment:
         return body
 
     def evaluate(self, value: Any, host: RuntimeHost | None = None) -> Any:
+        """Evaluate any JSON value (e.g. "[concat('a', parameters('p'))]") as if it stood in the template's
+        outputs: parameters, variables and scope functions available; reference()/list*() only with a host."""
         try:
             with self._lock:
                 return self._evaluate(value, host)
@@ -273,8 +280,6 @@ class PreparedDeployment:
             raise too_deep() from None
 
     def _evaluate(self, value: Any, host: RuntimeHost | None = None) -> Any:
-        """Evaluate any JSON value (e.g. "[concat('a', parameters('p'))]") as if it stood in the template's
-        outputs: parameters, variables and scope functions available; reference()/list*() only with a host."""
         ctx = self._fresh(self._root, host).derive(runtime_allowed=host is not None)
         try:
             return ctx.evaluate_json(value)
@@ -287,6 +292,7 @@ class PreparedDeployment:
         return self.render(resource, host)
 
     def outputs(self, host: RuntimeHost) -> dict:
+        """{"name": {"type": "String", "value": ...}}, evaluated after the deployment; secure values hidden."""
         ctx = self._fresh(self._root, host).derive(section="outputs")
         try:
             with self._lock:

@@ -43,19 +43,28 @@ def function(
 
 
 class Budget:
-    """Evaluation steps shared by everything one prepare()/render() evaluates."""
+    """Evaluation steps: each prepare(), render() or outputs() call may take max_evaluation_steps, and all the
+    renders and outputs of one deployment together DEPLOYMENT_STEP_FACTOR times that (a template with many
+    expensive resources is refused too)."""
 
-    def __init__(self, limits: Limits) -> None:
+    def __init__(self, limits: Limits, shared: Budget | None = None, limit: int | None = None) -> None:
         self.limits = limits
         self.steps = 0
+        self.limit = limit if limit is not None else limits.max_evaluation_steps
+        self.shared = shared
 
     def step(self, count: int = 1) -> None:
         self.steps += count
-        if self.steps > self.limits.max_evaluation_steps:
+        if self.steps > self.limit:
             raise ExpressionFailure(
-                f"The template needs more than {self.limits.max_evaluation_steps} evaluation steps; "
-                "it is refused as too expensive to evaluate."
+                f"The template needs more than {self.limit} evaluation steps; it is refused as too expensive "
+                "to evaluate."
             )
+        if self.shared is not None:
+            self.shared.step(count)
+
+
+DEPLOYMENT_STEP_FACTOR = 5
 
 
 @dataclass

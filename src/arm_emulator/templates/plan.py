@@ -17,7 +17,7 @@ from .errors import (
     too_deep,
     validation_failed,
 )
-from .evaluator import Budget, Context
+from .evaluator import DEPLOYMENT_STEP_FACTOR, Budget, Context
 from .hashing import template_hash
 from .nested import DEPLOYMENTS_TYPE, render_deployment_properties
 from .outputs import evaluate_outputs
@@ -232,9 +232,11 @@ class PreparedDeployment:
         self.skipped = [_planned(i) for i in instances if not i.condition]  # condition false: not deployed
         # Variables are cached and cycle-checked per deployment; renders from several threads take turns.
         self._lock = threading.RLock()
+        limits = root.limits
+        self._budget = Budget(limits, limit=limits.max_evaluation_steps * DEPLOYMENT_STEP_FACTOR)
 
     def _fresh(self, base: Context, host: RuntimeHost | None) -> Context:
-        return base.derive(host=host, runtime_allowed=True, depth=0, budget=Budget(base.limits))
+        return base.derive(host=host, runtime_allowed=True, depth=0, budget=Budget(base.limits, self._budget))
 
     def render(self, resource: PlannedResource, host: RuntimeHost) -> dict:
         """The resource's PUT body: every expression evaluated, template-only keys (type, name, dependsOn, copy,

@@ -250,6 +250,16 @@ def test_whole_value_and_key_expressions_render() -> None:
     assert body["identity"] is None and body["tags"] == {"env": "v"}
 
 
+def test_rendered_bodies_do_not_share_objects_with_the_plan() -> None:
+    prepared = plan(
+        [workspace(tags="[parameters('tags')]"), workspace("b", tags="[parameters('tags')]")],
+        parameters={"tags": {"type": "object", "defaultValue": {"env": "test"}}},
+    )
+    first = prepared.render(prepared.resources[0], FakeHost())
+    first["tags"]["changed"] = "by the caller"
+    assert prepared.render(prepared.resources[1], FakeHost())["tags"] == {"env": "test"}
+
+
 def test_render_failures_name_the_resource() -> None:
     prepared = plan([workspace(properties={"x": "[createArray(1)[2]]"})])
     with pytest.raises(TemplateError) as caught:

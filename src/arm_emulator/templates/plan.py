@@ -3,6 +3,7 @@ PreparedDeployment.render()/outputs() then evaluate bodies and outputs with a Ru
 
 from __future__ import annotations
 
+import copy
 import json
 import threading
 from dataclasses import dataclass, field
@@ -261,6 +262,8 @@ class PreparedDeployment:
                 else:
                     body[key] = ctx.evaluate_json(value, property_copy=lowered == "properties")
             check_size(body, ctx.limits.max_value_bytes)
+            # the caller owns the body: it must not share objects with cached parameters and variables
+            body = copy.deepcopy(body)
         except SymbolNotFound as failure:
             raise validation_failed(failure.reason, instance.resource_id) from None
         except ExpressionFailure as failure:
@@ -298,7 +301,7 @@ class PreparedDeployment:
         ctx = self._fresh(self._root, host).derive(section="outputs")
         try:
             with self._lock:
-                return evaluate_outputs(ctx, self.template.outputs)
+                return copy.deepcopy(evaluate_outputs(ctx, self.template.outputs))
         except RecursionError:
             raise too_deep() from None
 

@@ -228,7 +228,7 @@ class PreparedDeployment:
         self._instances = {i.key: i for i in instances}
         self.content_version = template.content_version
         self.template_hash = template_hash(_canonical(template.raw))
-        self.parameters = symbols.echo or {}
+        self.parameters = copy.deepcopy(symbols.echo or {})
         self.resources = [_planned(i) for i in instances if i.condition]
         self.skipped = [_planned(i) for i in instances if not i.condition]  # condition false: not deployed
         # Variables are cached and cycle-checked per deployment; renders from several threads take turns.

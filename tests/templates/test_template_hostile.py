@@ -186,3 +186,11 @@ def test_many_expensive_resources_exhaust_the_deployment_budget() -> None:
             prepared.render(resource, host)
             rendered += 1
     assert 0 < rendered < 10  # each render fits its own budget; together they do not
+
+
+def test_deeply_nested_parameter_values_are_refused() -> None:
+    value: object = 1
+    for _ in range(10_000):
+        value = [value]
+    error = refused(template(parameters={"p": {"type": "array"}}), {"p": {"value": value}})
+    assert "The deployment parameters are nested more than 64 levels deep" in error.message

@@ -24,7 +24,7 @@ from .parameters import ParameterTable
 from .plan import TEMPLATE_ONLY_KEYS, DeploymentSymbols, NestedDeployment, PreparedDeployment, _Instance
 from .resource_ids import compose_id, split_type
 from .scope import ScopeInfo
-from .template import ResourceDeclaration, Template, parse_template
+from .template import ResourceDeclaration, Template, check_depth, parse_template
 from .values import lookup, type_name
 from .variables import VariableTable
 
@@ -38,6 +38,7 @@ def prepare(
     `now` fixes utcNow() for tests."""
     limits = limits or Limits()
     parsed = parse_template(template, limits)
+    check_depth(parameters, limits.max_nesting_depth, "The deployment parameters are")
     try:
         return _Planner(parsed, parameters, scope, limits, now).run()
     except RecursionError:

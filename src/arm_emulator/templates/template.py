@@ -67,12 +67,12 @@ def _get(obj: dict, name: str, default: Any = None) -> Any:
     return default
 
 
-def _check_depth(value: Any, limit: int) -> None:
+def check_depth(value: Any, limit: int, what: str = "The template is") -> None:
     stack = [(value, 1)]
     while stack:
         current, depth = stack.pop()
         if depth > limit:
-            raise validation_failed(f"The template is nested more than {limit} levels deep.")
+            raise validation_failed(f"{what} nested more than {limit} levels deep.")
         if isinstance(current, dict):
             stack.extend((item, depth + 1) for item in current.values())
         elif isinstance(current, list):
@@ -117,7 +117,7 @@ def parse_template(template: Any, limits: Limits | None = None) -> Template:
     limits = limits or Limits()
     if not isinstance(template, dict):
         raise validation_failed("The template must be a JSON object.")
-    _check_depth(template, limits.max_nesting_depth)
+    check_depth(template, limits.max_nesting_depth)
     try:
         size = len(json.dumps(template, separators=(",", ":")))
     except (TypeError, ValueError, RecursionError):

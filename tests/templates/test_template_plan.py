@@ -486,6 +486,35 @@ def test_language_version_2_symbolic_names_existing_and_references() -> None:
     assert names["last"].depends_on == {"many[0]", "many[1]"}
 
 
+def test_existing_resources_in_another_group_or_subscription() -> None:
+    other = "11111111-1111-1111-1111-111111111111"
+    prepared = plan(
+        {
+            "vault": {
+                "existing": True,
+                "type": "Microsoft.KeyVault/vaults",
+                "apiVersion": "2023-07-01",
+                "name": "kv",
+                "resourceGroup": "shared",
+            },
+            "hub": {
+                "existing": True,
+                "type": "Microsoft.Devices/IotHubs",
+                "apiVersion": "2023-06-30",
+                "name": "hub",
+                "subscriptionId": other,
+                "resourceGroup": "iot",
+            },
+        },
+        languageVersion="2.0",
+    )
+    ids = [r.resource_id for r in prepared.resources]
+    assert ids == [
+        f"/subscriptions/{SUBSCRIPTION}/resourceGroups/shared/providers/Microsoft.KeyVault/vaults/kv",
+        f"/subscriptions/{other}/resourceGroups/iot/providers/Microsoft.Devices/IotHubs/hub",
+    ]
+
+
 def test_an_array_of_resources_is_needed_unless_symbolic() -> None:
     with pytest.raises(TemplateError, match="must be an array unless languageVersion"):
         plan({"ws": workspace()})

@@ -243,6 +243,12 @@ class _Planner:
             return compose_id(self._absolute_scope(scope_value), resource_type, names), None
         if parent is not None and parent.type.lower() == resource_type.rsplit("/", 1)[0].lower():
             return f"{parent.resource_id}/{types[-1]}/{names[-1]}", None
+        group = self._text(ctx, raw, "resourceGroup", required=False)
+        subscription = self._text(ctx, raw, "subscriptionId", required=False)
+        if group or subscription:  # languageVersion 2.0: an (existing) resource in another group/subscription
+            subscription = subscription or self.scope.subscription_id
+            base = f"/subscriptions/{subscription}" + (f"/resourceGroups/{group}" if group else "")
+            return compose_id(base, resource_type, names), None
         if namespace.lower() == "microsoft.resources" and types[0].lower() == "resourcegroups":
             if not self.scope.subscription_id:
                 raise ExpressionFailure("Resource groups can only be deployed from a subscription-scope deployment")

@@ -90,9 +90,11 @@ class _Planner:
         return declaration.symbolic_name or (name if isinstance(name, str) else "?")
 
     def _invalid(self, declaration: ResourceDeclaration, reason: str) -> TemplateError:
+        label = self._label(declaration)
         return validation_failed(
-            f"The template resource '{self._label(declaration)}' at line '1' and column '0' is not valid: "
-            f"{reason.rstrip('.')}. {FUNCTIONS_HELP}"
+            f"The template resource '{label}' at line '1' and column '0' is not valid: "
+            f"{reason.rstrip('.')}. {FUNCTIONS_HELP}",
+            label,
         )
 
     def _expand(self, declaration: ResourceDeclaration, parent: _Instance | None, ctx: Context) -> None:

@@ -92,6 +92,22 @@ def test_constraints_and_types_are_enforced(definition: dict, value: object, mes
         bind({"p": definition}, {"p": value})
 
 
+def test_user_defined_types_give_parameters_their_type_and_constraints() -> None:
+    body = template(
+        parameters={
+            "sku": {"$ref": "#/definitions/skuName"},
+            "tier": {"$ref": "#/definitions/skuName", "defaultValue": "b"},
+        },
+        definitions={"skuName": {"type": "string", "allowedValues": ["a", "b"]}},
+        languageVersion="2.0",
+    )
+    body["resources"] = {}
+    prepared = prepare(body, {"sku": {"value": "a"}}, group_scope())
+    assert prepared.parameters == {"sku": {"type": "String", "value": "a"}, "tier": {"type": "String", "value": "b"}}
+    with pytest.raises(TemplateError, match="not part of the allowed value"):
+        prepare(body, {"sku": {"value": "z"}}, group_scope())
+
+
 def test_strings_convert_to_int_and_bool_as_parameter_files_send_them() -> None:
     echo = bind({"n": {"type": "int"}, "b": {"type": "bool"}}, {"n": "42", "b": "true"})
     assert echo["n"]["value"] == 42 and echo["b"]["value"] is True

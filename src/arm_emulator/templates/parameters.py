@@ -42,8 +42,10 @@ class ParameterTable:
     """Parameters resolved on first use (a default may refer to another parameter), each validated once."""
 
     def __init__(self, definitions: dict[str, dict], supplied: Any, definitions_section: dict | None = None) -> None:
-        self.definitions = {name.lower(): (name, definition) for name, definition in definitions.items()}
         self.type_definitions = definitions_section or {}
+        self.definitions = {
+            name.lower(): (name, self._resolve_ref(definition)) for name, definition in definitions.items()
+        }
         self.values: dict[str, Any] = {}
         self.resolving: list[str] = []
         self.supplied: dict[str, Any] = {}
@@ -64,7 +66,7 @@ class ParameterTable:
                 f"not present in the original template and can therefore not be provided at deployment time. "
                 f"The only supported parameters for this template are '{allowed}'. {PARAMETER_FILE_HELP}"
             )
-        for name, definition in definitions.items():
+        for name, definition in self.definitions.values():
             self.type_of(name, definition)
 
     @staticmethod
@@ -86,13 +88,20 @@ class ParameterTable:
             f"{PARAMETER_FILE_HELP}"
         )
 
+    def _resolve_ref(self, definition: Any, seen: int = 0) -> Any:
+        """A parameter typed with a user-defined type ($ref: #/definitions/x) takes that type's type and
+        constraints, its own keys winning (one chain of references, at most a few deep)."""
+        if not isinstance(definition, dict) or seen > 8:
+            return definition
+        found, ref = lookup(definition, "$ref")
+        if not found or not isinstance(ref, str):
+            return definition
+        target = self._resolve_ref(self.type_definitions.get(ref.rsplit("/", 1)[-1]), seen + 1)
+        own = {k: v for k, v in definition.items() if k != "$ref"}
+        return {**target, **own} if isinstance(target, dict) else own
+
     def type_of(self, name: str, definition: dict) -> str:
         found, declared = lookup(definition, "type")
-        if not found:
-            found_ref, ref = lookup(definition, "$ref")
-            if found_ref and isinstance(ref, str):
-                target = self.type_definitions.get(ref.rsplit("/", 1)[-1], {})
-                found, declared = lookup(target, "type") if isinstance(target, dict) else (False, None)
         if not found or not isinstance(declared, str) or declared.lower() not in TYPE_NAMES:
             raise validation_failed(
                 f"The template parameter '{name}' has an invalid type '{declared}'. The supported types are "

@@ -350,6 +350,18 @@ def test_delete_removes_the_record_not_the_resources(http: httpx.Client, resourc
     assert http.delete(f"{deployment_path(resource_group, 'gone')}?{API}").status_code == 204
 
 
+def test_a_deleted_group_takes_its_deployments_with_it(http: httpx.Client) -> None:
+    group = unique("rg-")
+    assert http.put(f"{group_path(group)}?api-version=2021-04-01", json={"location": "eastus"}).status_code == 201
+    deploy(http, group, "history", plain(workspace(unique("ws"))))
+    deleted = http.delete(f"{group_path(group)}?api-version=2021-04-01")
+    assert deleted.status_code == 202
+    while http.get(deleted.headers["location"]).status_code == 202:
+        time.sleep(0.02)
+    assert http.put(f"{group_path(group)}?api-version=2021-04-01", json={"location": "eastus"}).status_code == 201
+    assert http.get(f"{deployment_path(group, '')}?{API}").json()["value"] == []
+
+
 def test_export_template(http: httpx.Client, resource_group: str) -> None:
     template = plain(workspace(unique("ws")))
     deploy(http, resource_group, "exp", template)

@@ -548,6 +548,7 @@ class StoreTransaction:
             )
             .values(due_at=None, status="Canceled", ended_at=now, error=json.dumps(cancel_error))
         )
+        self.delete_deployments_under(key)  # a group's deployment history goes with it, as in ARM
         return result.rowcount
 
     def has_children(self, key: str) -> bool:

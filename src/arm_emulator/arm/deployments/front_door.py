@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
+if TYPE_CHECKING:
+    import httpx
 
 # Polls of a resource's operation start fast and back off to this (seconds): the emulator's clock
 # and LRO timing decide when it ends; the poll only notices.
@@ -47,6 +48,8 @@ def error_of(response: httpx.Response) -> dict[str, Any]:
 
 class FrontDoorClient:
     def __init__(self, app: Any, base: str, authorization: str | None, correlation_id: str) -> None:
+        import httpx  # only once a deployment runs: the server starts without it (see tests/test_cli.py)
+
         headers = {"x-ms-correlation-request-id": correlation_id, "user-agent": "arm-emulator-deployments"}
         if authorization:
             headers["authorization"] = authorization

@@ -462,8 +462,11 @@ def test_az_spliced_body_with_comments_and_trailing_commas(http: httpx.Client, r
         b'{"properties": {"mode": "Incremental", template:{"a": }}}',
         b"[" * 5000 + b"]" * 5000,
         b'{"properties": ' + b'{"a":' * 150 + b"1" + b"}" * 150 + b"}",
+        # Texts that would make a naive lenient reader rescan them from every position.
+        b'{"properties": {"mode": "Incremental", template:"' + b'\\"' * 1_500_000,
+        b'{"properties": {"mode": "Incremental", template:' + b"/*" * 1_500_000,
     ],
-    ids=["malformed", "not-an-object", "broken-splice", "deep-array", "deep-object"],
+    ids=["malformed", "not-an-object", "broken-splice", "deep-array", "deep-object", "open-string", "open-comments"],
 )
 def test_malformed_bodies_get_invalid_request_content(http: httpx.Client, resource_group: str, content: bytes) -> None:
     answered = http.put(

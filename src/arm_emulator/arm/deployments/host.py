@@ -17,7 +17,7 @@ from .scope import DEPLOYMENT_TYPE
 # Microsoft.Resources versions ARM's own types answer at, when a template names none.
 RESOURCES_API_VERSION = "2021-04-01"
 DEPLOYMENTS_API_VERSION = "2025-04-01"
-CALL_TIMEOUT_SECONDS = 300
+CALL_TIMEOUT_SECONDS = 60
 
 
 def latest_api_version(runtime: Runtime, type_name: str) -> str:

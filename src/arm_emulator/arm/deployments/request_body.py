@@ -17,10 +17,13 @@ from typing import Any
 from .. import errors
 from ..bodies import MAX_JSON_DEPTH, parse_json_object
 
+# A string, or an unterminated one to the end of the text: every scan that starts ends in a match,
+# so no text (4 MB of `\"`, of `/*`, of letters) makes the patterns rescan it from each position.
+_STRING = r'"(?:[^"\\]|\\[\s\S]?)*+(?:"|\Z)'
 # Strings (kept as they are), comments and stray BOMs (dropped).
-_COMMENTS = re.compile(r'"(?:[^"\\]|\\.)*"|//[^\n]*|/\*[\s\S]*?\*/|\ufeff', re.S)
+_COMMENTS = re.compile(_STRING + r"|//[^\n]*|/\*(?:[\s\S]*?\*/|[\s\S]*\Z)|\ufeff")
 # Strings (kept), a comma before a closing bracket (dropped), a bare key (quoted).
-_LOOSE_SYNTAX = re.compile(r'"(?:[^"\\]|\\.)*"|,(?=\s*[}\]])|([A-Za-z_$][\w$]*)(?=\s*:)', re.S)
+_LOOSE_SYNTAX = re.compile(_STRING + r"|,(?=\s*+[}\]])|(?<![\w$])([A-Za-z_$][\w$]*+)(?=\s*+:)")
 
 
 def _without_comments(match: re.Match[str]) -> str:

@@ -317,6 +317,20 @@ def test_what_if(http: httpx.Client, resource_group: str) -> None:
 # -- list, delete, cancel, export --------------------------------------------------------------------------
 
 
+def test_what_if_marks_bodies_that_need_deployed_values_unsupported(http: httpx.Client, resource_group: str) -> None:
+    first, second = unique("ws"), unique("ws")
+    reads_first = workspace(
+        second,
+        tags={"state": f"[reference(resourceId('Microsoft.HealthcareApis/workspaces', '{first}')).provisioningState]"},
+    )
+    body = {"properties": {"mode": "Incremental", "template": plain(workspace(first), reads_first)}}
+    result = http.post(f"{deployment_path(resource_group, 'wi2', '/whatIf')}?{API}", json=body).json()
+    changes = {c["resourceId"].rsplit("/", 1)[1]: c for c in result["properties"]["changes"]}
+    assert changes[first]["changeType"] == "Create"
+    assert changes[second]["changeType"] == "Unsupported"
+    assert changes[second]["unsupportedReason"]
+
+
 def test_list_with_filter_top_and_next_link(http: httpx.Client, resource_group: str) -> None:
     deploy(http, resource_group, "one", plain(workspace(unique("ws"))))
     deploy(http, resource_group, "two", plain(workspace(unique("ws"))))

@@ -9,6 +9,7 @@ from azure.core.pipeline.policies import SansIOHTTPPolicy
 from azure.mgmt.authorization import AuthorizationManagementClient
 from azure.mgmt.deviceupdate import DeviceUpdateMgmtClient
 from azure.mgmt.healthcareapis import HealthcareApisManagementClient
+from azure.mgmt.resource.deployments import DeploymentsMgmtClient
 from azure.mgmt.resource.locks import ManagementLockClient
 from azure.mgmt.resource.resources import ResourceManagementClient
 from conftest import SUBSCRIPTION, StaticCredential
@@ -43,6 +44,11 @@ def resources(emulator: EmulatorProcess) -> ResourceManagementClient:
 def locks(emulator: EmulatorProcess, subscription_id: str = SUBSCRIPTION) -> ManagementLockClient:
     """At the SDK's own default api-version."""
     return ManagementLockClient(StaticCredential(), subscription_id, **client_options(emulator))
+
+
+def deployments(emulator: EmulatorProcess, **options: Any) -> DeploymentsMgmtClient:
+    """Template deployments, at the SDK's own default api-version."""
+    return DeploymentsMgmtClient(StaticCredential(), SUBSCRIPTION, **client_options(emulator), **options)
 
 
 def authorization(emulator: EmulatorProcess) -> AuthorizationManagementClient:

@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from conftest import REPO_ROOT
@@ -67,3 +68,28 @@ def test_python_fhir_and_iot_connector_example_runs_and_is_repeatable(strict: Em
             "Succeeded https://demows-demofhir.fhir.azurehealthcareapis.com",
             "Succeeded True",
         ]
+
+
+def readme_template() -> str:
+    """The README's deployment template, as its readers save it (hds.json)."""
+    readme = (REPO_ROOT / "README.md").read_text()
+    match = re.search(r"<!-- example:deploy-template .*?-->\n```json\n(.*?)```", readme, re.S)
+    assert match, "README has no deployment template"
+    return match.group(1)
+
+
+@pytest.mark.clients
+def test_python_deployment_example_runs_and_is_repeatable(strict: EmulatorProcess, tmp_path: Path) -> None:
+    (tmp_path / "hds.json").write_text(readme_template())
+    code = _example("python-deploy")
+    for _ in range(2):  # a second deployment of the same template updates everything in place
+        result = subprocess.run(
+            [sys.executable, "-c", code],
+            env=_banner_env(strict),
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=tmp_path,
+        )
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.splitlines() == ["True https://hdspy-dicom.dicom.azurehealthcareapis.com"]

@@ -13,6 +13,7 @@ from fastapi.openapi.utils import get_openapi
 from . import __version__, control
 from .arm import (
     cloud_metadata,
+    deployments,
     error_handlers,
     generic_resources,
     locations,
@@ -78,6 +79,7 @@ def create_app(
         runtime.store.open()
         runtime.controls.refresh()
         subscriptions.register_known_subscriptions(runtime)
+        deployments.settle_unfinished(runtime)  # runs a previous process left: failed, not Running forever
         stop = asyncio.Event()
         walker = asyncio.create_task(run_walker(runtime, stop))
         app.state.live = True
@@ -90,6 +92,7 @@ def create_app(
             app.state.ready = app.state.live = False
             stop.set()
             await walker
+            await runner.stop()
             runtime.journal.flush()
             runtime.store.close()
 
@@ -103,6 +106,8 @@ def create_app(
         swagger_ui_oauth2_redirect_url="/_emulator/docs/oauth2-redirect",
     )
     app.state.runtime = runtime
+    # Template deployments run as tasks of this process, writing through the app's own front door.
+    runner = app.state.deployment_runner = deployments.DeploymentRunner(app, runtime)
     app.state.live = app.state.ready = False
 
     # Routes, matched in this order: each provider's declared types first (the busiest), ARM's own
@@ -114,6 +119,7 @@ def create_app(
             ResourceRoutes(provider, resource_type).register(router)
         register_operation_status(router, provider)
         register_provider_actions(router, provider)
+    deployments.register(router)  # Microsoft.Resources is ARM's own: before the generic fallback
     resource_groups.register(router)
     subscriptions.register(router)
     tags.register(router)

@@ -579,3 +579,108 @@ def test_tag_at_group_and_resource_scope_and_tag_names(az: AzCli, identity: dict
     az.ok("tag", "remove-value", "--name", name, "--value", "42")
     az.ok("tag", "delete", "--name", name, "--yes")
     assert name not in {entry["tagName"] for entry in az("tag", "list")}
+
+
+# -- az deployment (ARM templates) ------------------------------------------------------------------------
+
+
+def _template_file(directory: Any, name: str, template: dict[str, Any], *, trailing_comma: bool = True) -> str:
+    """A template file as people write them: comments and a trailing comma, which az sends as they are.
+    (az's own check of the file reads a trailing comma only in a template without true/false/null.)"""
+    text = json.dumps(template, indent=2)
+    text = text.replace('"contentVersion"', '// deployed by the emulator tests\n  "contentVersion"', 1)
+    text = text.replace('"1.0.0.0",', '"1.0.0.0", /* a block comment */', 1)
+    if trailing_comma:
+        text = text[: text.rindex("}")].rstrip() + ",\n}\n"
+    path = directory / name
+    path.write_text(text)
+    return str(path)
+
+
+def test_deployment_group_create_validate_what_if_show_list_operations_delete(
+    az: AzCli, group: str, tmp_path: Any
+) -> None:
+    from deployment_templates import WORKSPACE_FHIR_DICOM
+
+    template = _template_file(tmp_path, "azuredeploy.json", WORKSPACE_FHIR_DICOM, trailing_comma=False)
+    ws = unique("ws")
+    validated = az("deployment", "group", "validate", "-g", group, "-f", template, "-p", f"workspaceName={ws}")
+    assert validated["properties"]["provisioningState"] == "Succeeded"
+    refused = az.run(
+        "deployment", "group", "validate", "-g", group, "-f", template, "-p", "workspaceName=x", "environment=qa"
+    )
+    assert refused.returncode != 0 and "qa" in refused.stderr
+
+    what_if = az(
+        "deployment", "group", "what-if", "-g", group, "-f", template, "-p", f"workspaceName={ws}", "--no-pretty-print"
+    )
+    assert {c["changeType"] for c in what_if["changes"]} == {"Create"}
+    pretty = az.ok("deployment", "group", "what-if", "-g", group, "-f", template, "-p", f"workspaceName={ws}")
+    assert "Resource changes: 3 to create." in pretty.stdout
+
+    created = az("deployment", "group", "create", "-g", group, "-f", template, "-p", f"workspaceName={ws}")
+    assert created["name"] == "azuredeploy"  # az names it after the file
+    assert created["properties"]["provisioningState"] == "Succeeded"
+    assert (
+        created["properties"]["outputs"]["fhirAudience"]["value"] == f"https://{ws}-fhir1.fhir.azurehealthcareapis.com"
+    )
+    assert created["resourceGroup"] == group
+    shown = az("deployment", "group", "show", "-g", group, "-n", "azuredeploy")
+    assert shown["properties"]["outputs"] == created["properties"]["outputs"]
+    assert "azuredeploy" in [d["name"] for d in az("deployment", "group", "list", "-g", group)]
+    operations = az("deployment", "operation", "group", "list", "-g", group, "-n", "azuredeploy")
+    assert sorted(op["properties"]["targetResource"]["resourceName"] for op in operations) == sorted(
+        [ws, f"{ws}/fhir1", f"{ws}/dicom1"]
+    )
+    assert az("resource", "show", "--ids", created["properties"]["outputs"]["workspaceId"]["value"])["name"] == ws
+    az.ok("deployment", "group", "delete", "-g", group, "-n", "azuredeploy")
+    assert az.run("deployment", "group", "show", "-g", group, "-n", "azuredeploy").returncode != 0
+
+
+def test_deployment_group_cancel(az: AzCli, group: str, tmp_path: Any) -> None:
+    from deployment_templates import plain
+
+    slow = {
+        "type": "Microsoft.DeviceUpdate/accounts",
+        "apiVersion": "2023-07-01",
+        "name": unique("adu"),
+        "location": "westus2",
+        # The emulator's LRO timing tag: this account takes an hour of the emulator's clock.
+        "tags": {"arm-emulator-lro-step-seconds": "3600"},
+        "properties": {},
+    }
+    template = _template_file(tmp_path, "slow.json", plain(slow))
+    az.ok("deployment", "group", "create", "-g", group, "-n", "slow", "-f", template, "--no-wait")
+    az.ok("deployment", "group", "cancel", "-g", group, "-n", "slow")
+    assert az("deployment", "group", "show", "-g", group, "-n", "slow")["properties"]["provisioningState"] == "Canceled"
+    again = az.run("deployment", "group", "cancel", "-g", group, "-n", "slow")
+    assert again.returncode != 0 and "DeploymentCannotBeCancelled" in again.stderr
+
+
+def test_deployment_sub_create(az: AzCli, identity: dict[str, Any], tmp_path: Any) -> None:
+    from deployment_templates import SUBSCRIPTION_GROUP_AND_WORKSPACE
+
+    template = _template_file(tmp_path, "sub.json", SUBSCRIPTION_GROUP_AND_WORKSPACE)
+    new_group, ws = unique("rg-az-sub-"), unique("ws")
+    created = az(
+        "deployment",
+        "sub",
+        "create",
+        "-l",
+        "eastus",
+        "-f",
+        template,
+        "-p",
+        f"groupName={new_group}",
+        f"workspaceName={ws}",
+    )
+    assert created["properties"]["provisioningState"] == "Succeeded"
+    assert created["location"] == "eastus"
+    assert az("group", "show", "-n", new_group)["tags"] == {"purpose": "deployments-test"}
+    assert (
+        az("deployment", "group", "show", "-g", new_group, "-n", "workspace")["properties"]["provisioningState"]
+        == "Succeeded"
+    )
+    assert (
+        az("resource", "show", "-g", new_group, "--resource-type", f"{HEALTHCARE}/workspaces", "-n", ws)["name"] == ws
+    )

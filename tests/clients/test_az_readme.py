@@ -51,3 +51,30 @@ def test_readme_az_block(strict: EmulatorProcess, tmp_path: Path) -> None:
         "demodicom": "Succeeded",
         "demo-account": "Succeeded",
     }
+
+
+def test_readme_deployment_block(strict: EmulatorProcess, tmp_path: Path) -> None:
+    readme = (REPO_ROOT / "README.md").read_text()
+    template = re.search(r"<!-- example:deploy-template .*?-->\n```json\n(.*?)```", readme, re.S)
+    block = re.search(r"<!-- example:az-deploy .*?-->\n```sh\n(.*?)```", readme, re.S)
+    assert template and block, "README has no deployment example"
+    (tmp_path / "hds.json").write_text(template.group(1))
+    az = AzCli(strict, tmp_path / "azure")
+    identity = strict.identity
+    az.use_emulator_cloud()
+    assert (
+        az.login(identity["app"]["client_id"], identity["app"]["client_secret"], identity["tenantId"]).returncode == 0
+    )
+    env = {**az.env(), "PATH": f"{Path(az.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    result = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", block.group(1)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "https://hdsws-dicom.dicom.azurehealthcareapis.com\n" in result.stdout
+    assert re.search(r"hdsws/fhir\s+Succeeded", result.stdout), result.stdout
+    assert "Resource changes: 3 to create." in result.stdout

@@ -46,6 +46,7 @@ LOCK_TYPE = f"{LOCK_NAMESPACE}/{LOCK_TYPE_SEGMENT}"
 LOCK_TYPE_KEY = LOCK_TYPE.lower()
 LOCKS_SEGMENT = "/providers/Microsoft.Authorization/locks"
 _LOCKS_SEGMENT_KEY = LOCKS_SEGMENT.lower()
+_DEPLOYMENTS_SEGMENT_KEY = "/providers/microsoft.resources/deployments/"
 LEVELS = ("CanNotDelete", "ReadOnly")
 MAX_NAME_LENGTH = 260
 MAX_NOTES_LENGTH = 512
@@ -72,6 +73,8 @@ def check_locks(runtime: Runtime, method: str, path: str) -> None:
     segments = target.split("/", 3)
     if len(segments) < 3 or segments[1] != "subscriptions" or _LOCKS_SEGMENT_KEY + "/" in target + "/":
         return
+    if _DEPLOYMENTS_SEGMENT_KEY in target:
+        return  # a deployment's own record: what it writes is checked resource by resource, as in ARM
     with runtime.store.transaction() as tx:
         locks = tx.resources_of_type(segments[2], LOCK_TYPE_KEY)
     blocking: list[str] = []

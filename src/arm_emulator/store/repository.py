@@ -31,6 +31,8 @@ from sqlalchemy.pool import StaticPool
 from . import tables
 from .tables import (
     control_state,
+    deployment_operations,
+    deployments,
     fault_rules,
     generic_types,
     journal,
@@ -161,6 +163,29 @@ class JournalRecord:
     location: str | None = None
     retry_after: str | None = None
     sequence: int = 0
+
+
+@dataclass(frozen=True)
+class DeploymentRecord:
+    """A template deployment: its DeploymentExtended `body`, the PUT's `request`, and its current
+    create or delete operation (`job_id`, `job_kind`)."""
+
+    key: str
+    id: str
+    subscription_key: str | None
+    scope_key: str
+    body: dict[str, Any]
+    request: dict[str, Any]
+    state: str
+    job_id: str
+    job_kind: str
+    cancel_requested: bool = False
+    created_at: float = 0.0
+    updated_at: float = 0.0
+    seq: int | None = None
+
+    def evolve(self, **changes: Any) -> DeploymentRecord:
+        return replace(self, **changes)
 
 
 @dataclass(frozen=True)
@@ -388,6 +413,24 @@ def _operation_from_row(row: Mapping[str, Any]) -> OperationRecord:
     )
 
 
+def _deployment_from_row(row: Mapping[str, Any]) -> DeploymentRecord:
+    return DeploymentRecord(
+        key=row["key"],
+        id=row["id"],
+        subscription_key=row["subscription_key"],
+        scope_key=row["scope_key"],
+        body=json.loads(row["body"]),
+        request=json.loads(row["request"]),
+        state=row["state"],
+        job_id=row["job_id"],
+        job_kind=row["job_kind"],
+        cancel_requested=bool(row["cancel_requested"]),
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        seq=row["seq"],
+    )
+
+
 class StoreTransaction:
     """Domain operations inside one database transaction."""
 
@@ -568,6 +611,7 @@ class StoreTransaction:
             )
             .values(due_at=None, status="Canceled", ended_at=now, error=json.dumps(cancel_error))
         )
+        self.delete_deployments_under(key)  # a group's deployment history goes with it, as in ARM
         return result.rowcount
 
     def has_children(self, key: str) -> bool:
@@ -851,17 +895,115 @@ class StoreTransaction:
     def clear_journal(self) -> None:
         self._c.execute(delete(journal))
 
+    # -- template deployments ----------------------------------------------------------------------
+
+    def get_deployment(self, key: str) -> DeploymentRecord | None:
+        row = self._c.execute(select(deployments).where(deployments.c.key == key)).first()
+        return _deployment_from_row(row._mapping) if row is not None else None
+
+    def put_deployment(self, record: DeploymentRecord) -> DeploymentRecord:
+        """Insert or replace (keeping its place in lists); the stored record, with its `seq`."""
+        values = {
+            "key": record.key,
+            "id": record.id,
+            "subscription_key": record.subscription_key,
+            "scope_key": record.scope_key,
+            "body": json.dumps(record.body, separators=(",", ":")),
+            "request": json.dumps(record.request, separators=(",", ":")),
+            "state": record.state,
+            "job_id": record.job_id,
+            "job_kind": record.job_kind,
+            "cancel_requested": record.cancel_requested,
+            "created_at": record.created_at,
+            "updated_at": record.updated_at,
+        }
+        if self._c.execute(update(deployments).where(deployments.c.key == record.key).values(values)).rowcount == 0:
+            self._c.execute(insert(deployments).values(values))
+        stored = self.get_deployment(record.key)
+        assert stored is not None
+        return stored
+
+    def update_deployment_body(self, key: str, body: dict[str, Any], state: str, now: float) -> None:
+        """The runner's progress: a new body and state, leaving the request and job as they are."""
+        self._c.execute(
+            update(deployments)
+            .where(deployments.c.key == key)
+            .values(body=json.dumps(body, separators=(",", ":")), state=state, updated_at=now)
+        )
+
+    def request_deployment_cancel(self, key: str) -> None:
+        self._c.execute(update(deployments).where(deployments.c.key == key).values(cancel_requested=True))
+
+    def delete_deployment(self, key: str) -> None:
+        self._c.execute(delete(deployment_operations).where(deployment_operations.c.deployment_key == key))
+        self._c.execute(delete(deployments).where(deployments.c.key == key))
+
+    def delete_deployments_under(self, scope_key: str) -> None:
+        """The deployments of a scope (a deleted group's), with their operations."""
+        keys = select(deployments.c.key).where(deployments.c.scope_key == scope_key)
+        self._c.execute(delete(deployment_operations).where(deployment_operations.c.deployment_key.in_(keys)))
+        self._c.execute(delete(deployments).where(deployments.c.scope_key == scope_key))
+
+    def list_deployments(self, scope_key: str, *, after_seq: int | None, limit: int) -> list[DeploymentRecord]:
+        query = select(deployments).where(deployments.c.scope_key == scope_key)
+        if after_seq is not None:
+            query = query.where(deployments.c.seq > after_seq)
+        rows = self._c.execute(query.order_by(deployments.c.seq).limit(limit)).all()
+        return [_deployment_from_row(row._mapping) for row in rows]
+
+    def unfinished_deployments(self) -> list[DeploymentRecord]:
+        """Deployments some process was running or deleting (what a restart must settle)."""
+        rows = self._c.execute(
+            select(deployments).where(deployments.c.state.in_(("Accepted", "Running", "Deleting")))
+        ).all()
+        return [_deployment_from_row(row._mapping) for row in rows]
+
+    def put_deployment_operation(self, deployment_key: str, operation_id: str, body: dict[str, Any]) -> None:
+        text = json.dumps(body, separators=(",", ":"))
+        match = (deployment_operations.c.deployment_key == deployment_key) & (
+            deployment_operations.c.operation_id == operation_id
+        )
+        if self._c.execute(update(deployment_operations).where(match).values(body=text)).rowcount == 0:
+            self._c.execute(
+                insert(deployment_operations).values(
+                    deployment_key=deployment_key, operation_id=operation_id, body=text
+                )
+            )
+
+    def deployment_operations(self, deployment_key: str) -> list[dict[str, Any]]:
+        rows = self._c.execute(
+            select(deployment_operations.c.body)
+            .where(deployment_operations.c.deployment_key == deployment_key)
+            .order_by(deployment_operations.c.seq)
+        ).all()
+        return [json.loads(row[0]) for row in rows]
+
+    def clear_deployment_operations(self, deployment_key: str) -> None:
+        self._c.execute(delete(deployment_operations).where(deployment_operations.c.deployment_key == deployment_key))
+
     # -- resets --------------------------------------------------------------------------------------
 
     def delete_everything(self) -> None:
         """Every resource and record, and the shared controls back to their defaults."""
-        for table in (operations, resources, provider_registrations, subscription_tags, subscriptions, generic_types):
+        for table in (
+            operations,
+            resources,
+            provider_registrations,
+            subscription_tags,
+            subscriptions,
+            generic_types,
+            deployment_operations,
+            deployments,
+        ):
             self._c.execute(delete(table))
         self._controls_changed(clock_offset=0.0, timing=None)
         self._c.execute(delete(fault_rules))
         self._c.execute(delete(journal))
 
     def delete_subscription(self, subscription_key: str) -> None:
+        keys = select(deployments.c.key).where(deployments.c.subscription_key == subscription_key)
+        self._c.execute(delete(deployment_operations).where(deployment_operations.c.deployment_key.in_(keys)))
+        self._c.execute(delete(deployments).where(deployments.c.subscription_key == subscription_key))
         self._c.execute(delete(operations).where(operations.c.subscription_key == subscription_key))
         self._c.execute(delete(resources).where(resources.c.subscription_key == subscription_key))
         self._c.execute(

@@ -154,3 +154,39 @@ journal = Table(
     Column("retry_after", String(32), nullable=True),
     sqlite_autoincrement=True,
 )
+
+# Template deployments (Microsoft.Resources/deployments) at any scope, keyed by their lower-cased id.
+# `scope_key`: the lower-cased scope they belong to (a group's or a subscription's id), for lists;
+# `body`: the DeploymentExtended as sent; `request`: what the PUT asked for (template, parameters,
+# mode), which the runner and exportTemplate read; `job_id`: the current create/delete operation
+# (its operationStatuses id); `state`: the provisioning state, which a restart reads.
+deployments = Table(
+    "deployments",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(1024), nullable=False, unique=True),
+    Column("id", String(1024), nullable=False),
+    Column("subscription_key", String(64), nullable=True),
+    Column("scope_key", String(1024), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("request", Text, nullable=False),
+    Column("state", String(32), nullable=False),
+    Column("job_id", String(64), nullable=False),
+    Column("job_kind", String(16), nullable=False),
+    Column("cancel_requested", Boolean, nullable=False, default=False),
+    Column("created_at", Float, nullable=False),
+    Column("updated_at", Float, nullable=False),
+)
+Index("ix_deployments_scope", deployments.c.scope_key, deployments.c.seq)
+Index("ix_deployments_state", deployments.c.state)
+
+# A deployment's operations (one per resource it wrote, read or deleted), in the order they began.
+deployment_operations = Table(
+    "deployment_operations",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("deployment_key", String(1024), nullable=False),
+    Column("operation_id", String(64), nullable=False),
+    Column("body", Text, nullable=False),
+)
+Index("ix_deployment_operations", deployment_operations.c.deployment_key, deployment_operations.c.operation_id)

@@ -86,6 +86,8 @@ def test_without_generic_resources_undeclared_types_are_refused(http: httpx.Clie
     assert refused.json()["error"]["code"] == "NoRegisteredProviderFound"
     assert "Microsoft.Storage/storageAccounts" in refused.json()["error"]["message"]
     assert http.get(account).json()["error"]["code"] == "NoRegisteredProviderFound"
+    keys = http.post(account.replace("?", "/listKeys?"))
+    assert (keys.status_code, keys.json()["error"]["code"]) == (400, "NoRegisteredProviderFound")
     provider = http.get(f"/subscriptions/{SUBSCRIPTION}/providers/Microsoft.Storage?api-version=2021-04-01")
     assert (provider.status_code, provider.json()["error"]["code"]) == (404, "InvalidResourceNamespace")
 

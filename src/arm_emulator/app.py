@@ -45,7 +45,7 @@ from .identity import routes as identity_routes
 from .identity.directory import load_directory
 from .identity.keys import load_signing_key
 from .identity.tokens import TokenService
-from .providers import GENERIC_HOOKS, PROVIDERS
+from .providers import GENERIC_TYPES, PROVIDERS
 from .settings import Settings
 from .store.repository import SqlStore
 
@@ -59,7 +59,7 @@ def create_app(
         settings.data_dir, tenant_id=settings.tenant_id, registrations_file=settings.registrations_file
     )
     tokens = TokenService(load_signing_key(settings.data_dir), clock, settings.token_lifetime_seconds)
-    registry = Registry(providers, GENERIC_HOOKS)
+    registry = Registry(providers, GENERIC_TYPES)
     store = SqlStore(settings.resolved_database_url)
     runtime = Runtime(
         settings,

@@ -18,8 +18,13 @@ def _storage(group: str, name: str) -> str:
     return f"{SUB}/resourceGroups/{group}/providers/Microsoft.Storage/storageAccounts/{name}"
 
 
+def _plain(group: str, name: str) -> str:
+    """A type nothing here declares anything for: the ARM contract alone."""
+    return f"{SUB}/resourceGroups/{group}/providers/Microsoft.Cache/redis/{name}"
+
+
 def test_an_undeclared_type_round_trips_as_a_plain_arm_resource(http: httpx.Client, resource_group: str) -> None:
-    path = _storage(resource_group, unique("sa"))
+    path = _plain(resource_group, unique("redis"))
     body = {
         "location": "West Europe",
         "kind": "StorageV2",
@@ -32,7 +37,7 @@ def test_an_undeclared_type_round_trips_as_a_plain_arm_resource(http: httpx.Clie
     stored = created.json()
     assert stored["id"] == path
     assert stored["name"] == path.rsplit("/", 1)[1]
-    assert stored["type"] == "Microsoft.Storage/storageAccounts"
+    assert stored["type"] == "Microsoft.Cache/redis"
     assert stored["location"] == "westeurope"
     assert stored["kind"] == "StorageV2" and stored["sku"] == {"name": "Standard_LRS"}
     assert stored["properties"] == {"minimumTlsVersion": "TLS1_2", "provisioningState": "Succeeded"}
@@ -86,8 +91,9 @@ def test_generic_lists_nested_types_and_the_group_cascade(http: httpx.Client, re
     container = f"{_storage(resource_group, names[0])}/blobServices/default/containers/data"
     orphan = http.put(f"{_storage(resource_group, 'nosuch')}/blobServices/default?{STORAGE_V}", json={})
     assert orphan.status_code == 404 and orphan.json()["error"]["code"] == "ParentResourceNotFound"
+    # The account's blob service came with it (an implicit child): a write replaces it.
     assert (
-        http.put(f"{_storage(resource_group, names[0])}/blobServices/default?{STORAGE_V}", json={}).status_code == 201
+        http.put(f"{_storage(resource_group, names[0])}/blobServices/default?{STORAGE_V}", json={}).status_code == 200
     )
     made = http.put(f"{container}?{STORAGE_V}", json={"properties": {"publicAccess": "None"}})
     assert made.status_code == 201, made.text
@@ -227,8 +233,8 @@ def test_declared_namespaces_and_arms_own_keep_their_answers(http: httpx.Client,
         json={},
     )
     assert tags.status_code == 400  # the tags API's own validation, not a generic write
-    no_action = http.post(f"{_storage(resource_group, 'x')}/listKeys?{STORAGE_V}")
-    assert (no_action.status_code, no_action.json()["error"]["code"]) == (404, "NotFound")  # no POST actions
+    no_action = http.post(f"{_plain(resource_group, 'x')}/listKeys?api-version=2024-03-01")
+    assert (no_action.status_code, no_action.json()["error"]["code"]) == (404, "NotFound")  # none declared
 
 
 def test_tags_and_locks_apply_to_generic_resources(http: httpx.Client, resource_group: str) -> None:
@@ -259,7 +265,7 @@ def test_generic_resources_are_in_resource_lists_and_group_export(http: httpx.Cl
     assert (entry["type"], entry["kind"], entry["sku"], entry["tags"]) == (
         "Microsoft.Storage/storageAccounts",
         "StorageV2",
-        {"name": "Standard_LRS"},
+        {"name": "Standard_LRS", "tier": "Standard"},
         {"k": "v"},
     )
     filtered = http.get(
@@ -273,4 +279,4 @@ def test_generic_resources_are_in_resource_lists_and_group_export(http: httpx.Cl
         r for r in exported.json()["template"]["resources"] if r["type"] == "Microsoft.Storage/storageAccounts"
     ]
     assert resource["apiVersion"] == "2023-05-01"  # the version it was written with
-    assert (resource["kind"], resource["sku"]) == ("StorageV2", {"name": "Standard_LRS"})
+    assert (resource["kind"], resource["sku"]) == ("StorageV2", {"name": "Standard_LRS", "tier": "Standard"})

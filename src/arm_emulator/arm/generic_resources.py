@@ -1,6 +1,7 @@
 """Routes for resource types no provider here declares: PUT, GET, HEAD, PATCH, DELETE and lists, at
 any scope (a group, a subscription, or another resource for extension resources such as role
-assignments), synchronous, as plain ARM resources (`generic_writes`).
+assignments), synchronous, as plain ARM resources (`generic_writes`); and POST for the actions a
+type declares (`Registry.generic_types`, such as a storage account's listKeys).
 
 These routes come after every other: a path another route serves with other methods gets that
 route's 405, and one under a declared namespace (or ARM's own) the 404/400 it had before. With
@@ -27,11 +28,11 @@ from .generic_writes import build_body, check_api_version, is_generic_namespace,
 from .operations import canceled_by_delete
 from .paging import list_response
 from .resource_id import ScopedResourceId, key_of, parse_scoped_path
-from .responses import dump_json, empty_response, raw_json_response
+from .responses import dump_json, empty_response, json_response, raw_json_response
 from .runtime import Runtime, runtime_of
 from .writes import ResourceWriter
 
-_METHODS = ("PUT", "GET", "HEAD", "PATCH", "DELETE")
+_METHODS = ("PUT", "GET", "HEAD", "PATCH", "DELETE", "POST")
 _PATHS = (
     "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/{resourcePath:path}",
     "/subscriptions/{subscriptionId}/providers/{resourcePath:path}",
@@ -154,6 +155,26 @@ async def delete(request: Request, params: dict[str, str]) -> Response:
     return _answer(existing, 200)
 
 
+async def action(request: Request, params: dict[str, str]) -> Response:
+    """POST `{id}/{action}`: what the resource's type declares for the action, synchronously; an
+    action no declaration names answers as an unrouted path did (404)."""
+    runtime, rid, listed = _target(request)
+    parsed = parse_scoped_path(rid.parent_id) if listed is not None else None
+    declared = runtime.registry.generic_type(parsed[0].type_key).action(listed) if parsed and listed else None
+    if parsed is None or parsed[1] is not None or declared is None:
+        raise HTTPException(404)
+    resource = parsed[0]
+    check_api_version(request.query_params.get("api-version"))
+    raw = await request.body()
+    requested = parse_json_object(raw, request.headers.get("content-type")) if raw.strip() else None
+    with runtime.store.transaction() as tx:
+        record = tx.get_resource(resource.key)
+        if record is None:
+            require_scope(runtime, tx, resource)
+            raise _not_found(resource)
+    return json_response(declared(record.body.get("id", resource.id), record.body, requested), 200)
+
+
 def _list(request: Request, runtime: Runtime, rid: ScopedResourceId, api_version: str) -> Response:
     """One type's resources: those nested in a resource (or extending it), in a group, or in a
     subscription (every group's, as ARM's ListBySubscription)."""
@@ -184,6 +205,7 @@ def register(router: APIRouter) -> None:
         "HEAD": (check_existence, "CheckExistence"),
         "PATCH": (update, "Update"),
         "DELETE": (delete, "Delete"),
+        "POST": (action, "Action"),
     }
     routes = []
     for index, path in enumerate(_PATHS):

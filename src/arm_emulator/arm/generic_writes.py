@@ -2,13 +2,14 @@
 
 The emulator does not know what such a type does, so it keeps the ARM contract and nothing more:
 the body as sent, with ARM's envelope (id, name, type, normalised location, systemData), managed
-identity ids filled in, `provisioningState: Succeeded` on tracked resources, and whatever a
-declared hook adds for a few well-known types (`Registry.generic_hooks`). Shared by the routes
-(`generic_resources`) and by state import.
+identity ids filled in, `provisioningState: Succeeded` on tracked resources, and what a few
+well-known types declare (`Registry.generic_types`): fields their service computes, and children
+it makes with them. Shared by the routes (`generic_resources`) and by state import.
 """
 
 from __future__ import annotations
 
+import copy
 import re
 from typing import Any
 
@@ -17,7 +18,7 @@ from . import errors
 from .bodies import check_tags
 from .conditions import check_write
 from .identity import assign_identity_ids
-from .resource_id import ScopedResourceId, key_of
+from .resource_id import ScopedResourceId, key_of, parse_scoped_path
 from .responses import dump_json
 from .runtime import Runtime
 from .scopes import normalize_location, require_resource_group, require_subscription
@@ -119,8 +120,8 @@ def build_body(
             body["properties"] = {**(properties or {}), "provisioningState": "Succeeded"}
     tenant_id = runtime.tenant_of(rid.subscription_id)
     body = assign_identity_ids(body, rid.id, tenant_id)
-    hook = runtime.registry.generic_hooks.get(rid.type_key)
-    return hook(rid.id, tenant_id, body) if hook is not None else body
+    computed = runtime.registry.generic_type(rid.type_key).computed
+    return computed(rid.id, tenant_id, body) if computed is not None else body
 
 
 def store(
@@ -159,4 +160,20 @@ def write(
     now = runtime.clock.now()
     system_data = ResourceWriter.system_data(who, now, existing, modified=True)
     body = build_body(runtime, tx, rid, requested, existing, system_data)
-    return store(tx, rid, api_version, body, existing, now, dump_json(body).decode()), existing is None
+    record = store(tx, rid, api_version, body, existing, now, dump_json(body).decode())
+    if existing is None:
+        for path, child_body in runtime.registry.generic_type(rid.type_key).implicit_children:
+            _write_implicit_child(runtime, tx, f"{rid.id}/{path}", api_version, child_body, who)
+    return record, existing is None
+
+
+def _write_implicit_child(
+    runtime: Runtime, tx: StoreTransaction, child_id: str, api_version: str, body: dict[str, Any], who: tuple[str, str]
+) -> None:
+    """A child the real service makes with its parent (a storage account's blobServices/default);
+    one already there (written by the caller, or by a state import) is left as it is."""
+    parsed = parse_scoped_path(child_id)
+    if parsed is None or parsed[1] is not None:
+        raise ValueError(f"an implicit child is declared as type/name pairs: {child_id}")
+    if tx.get_resource(parsed[0].key) is None:
+        write(runtime, tx, parsed[0], api_version, copy.deepcopy(body), who)

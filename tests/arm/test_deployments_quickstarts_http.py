@@ -1,10 +1,8 @@
 """The engine's quickstart-style templates (tests/templates/quickstarts: DICOM with Data Lake storage,
 FHIR, Azure API for FHIR, Device Update, IoT connectors, nested deployments, languageVersion 2.0, a
-subscription-scope group) deployed end to end through the emulator over HTTPS.
-
-Not here: a_dicom_adls.json and d_deviceupdate_iothub.json, which declare children that real Azure
-creates with their parents (storageAccounts/blobServices/default, IotHubs/eventHubEndpoints/events)
-and call IoT Hub's listKeys: generic resources have neither yet."""
+subscription-scope group) deployed end to end through the emulator over HTTPS, each to Succeeded
+with every output it declares. (What a_dicom_adls and d_deviceupdate_iothub read from storage and
+the IoT hub is checked value by value in test_generic_types_http.)"""
 
 from __future__ import annotations
 
@@ -22,6 +20,11 @@ QUICKSTARTS = REPO_ROOT / "tests" / "templates" / "quickstarts"
 def _parameters() -> dict[str, dict[str, Any]]:
     ws = unique("ws")
     return {
+        "a_dicom_adls.json": {
+            "workspaceName": ws,
+            "dicomServiceName": "dicom1",
+            "storageAccountName": unique("st"),
+        },
         "b_fhir_service.json": {
             "workspaceName": ws,
             "fhirServiceName": "fhir1",
@@ -29,6 +32,7 @@ def _parameters() -> dict[str, dict[str, Any]]:
             "storageAccountConfirm": True,
         },
         "c_api_for_fhir.json": {"serviceName": unique("apifhir"), "location": "westeurope"},
+        "d_deviceupdate_iothub.json": {"location": "westus2"},
         "e_deviceupdate_account.json": {},
         "f_fhir_import.json": {"prefix": "imp", "createWorkspace": True},
         "g_workspace_children.json": {"basename": unique("demo")},
@@ -64,6 +68,8 @@ def test_quickstart_deploys_to_succeeded(http: httpx.Client, resource_group: str
     assert created.status_code == 201, created.text
     status = wait(http, created.headers["azure-asyncoperation"])
     assert status["status"] == "Succeeded", json.dumps(status)[:2000]
+    outputs = http.get(f"{deployment_path(resource_group, 'qs')}?{API}").json()["properties"].get("outputs") or {}
+    assert set(outputs) == set(template.get("outputs", {})), outputs
 
 
 def test_subscription_quickstart(http: httpx.Client) -> None:

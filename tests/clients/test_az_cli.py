@@ -17,7 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 from azcli import CLOUD, AzCli, Result
-from conftest import unique
+from conftest import REPO_ROOT, unique
 from emulator_process import EmulatorProcess
 
 pytestmark = pytest.mark.azcli
@@ -683,4 +683,42 @@ def test_deployment_sub_create(az: AzCli, identity: dict[str, Any], tmp_path: An
     )
     assert (
         az("resource", "show", "-g", new_group, "--resource-type", f"{HEALTHCARE}/workspaces", "-n", ws)["name"] == ws
+    )
+
+
+def test_deployment_of_the_dicom_storage_and_device_update_iot_hub_quickstarts(az: AzCli, group: str) -> None:
+    """The issue's "done when": quickstarts whose storage account, identity, role assignment, IoT hub
+    and its listKeys are generic types deploy with az as they are, and az's storage commands read
+    what the account computes."""
+    quickstarts = REPO_ROOT / "tests" / "templates" / "quickstarts"
+    ws, storage = unique("ws"), unique("st")
+    dicom = az(
+        "deployment", "group", "create", "-g", group, "-f", str(quickstarts / "a_dicom_adls.json"),
+        "-p", f"workspaceName={ws}", "dicomServiceName=dicom1", f"storageAccountName={storage}",
+    )  # fmt: skip
+    assert dicom["properties"]["provisioningState"] == "Succeeded"
+    principal = az("identity", "show", "-g", group, "-n", "dicom-uami")["principalId"]
+    assert dicom["properties"]["outputs"]["identityPrincipalId"]["value"] == principal
+    assert (
+        dicom["properties"]["outputs"]["dicomServiceUrl"]["value"]
+        == f"https://{ws}-dicom1.dicom.azurehealthcareapis.com"
+    )
+
+    shown = az("storage", "account", "show", "-g", group, "-n", storage)
+    assert shown["primaryEndpoints"]["blob"] == f"https://{storage}.blob.core.windows.net/"
+    keys = az("storage", "account", "keys", "list", "-g", group, "-n", storage)
+    assert [k["keyName"] for k in keys] == ["key1", "key2"]
+    assert keys == az("storage", "account", "keys", "list", "-g", group, "-n", storage)
+
+    hub = unique("hub")
+    device_update = az(
+        "deployment", "group", "create", "-g", group, "-f", str(quickstarts / "d_deviceupdate_iothub.json"),
+        "-p", "location=westus2", f"iotHubName={hub}",
+    )  # fmt: skip
+    assert device_update["properties"]["provisioningState"] == "Succeeded"
+    assert (
+        az("resource", "show", "-g", group, "-n", hub, "--resource-type", "Microsoft.Devices/IotHubs")["properties"][
+            "hostName"
+        ]
+        == f"{hub}.azure-devices.net"
     )

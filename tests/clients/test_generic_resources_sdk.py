@@ -80,3 +80,36 @@ def test_storage_account_iot_hub_identity_and_role_assignment_round_trip(emulato
     with pytest.raises(ResourceNotFoundError):  # it went with the account it was on
         client.resources.get_by_id(assignment_id, api_version="2022-04-01")
     client.resource_groups.begin_delete(group.name).result()
+
+
+def test_what_storage_and_iot_hub_compute_and_make_reads_through_the_generic_api(emulator: EmulatorProcess) -> None:
+    client = resources(emulator)
+    group = client.resource_groups.create_or_update(unique("rg-"), {"location": "eastus"})
+    name = unique("st")
+    account = client.resources.begin_create_or_update_by_id(
+        f"{group.id}/providers/Microsoft.Storage/storageAccounts/{name}",
+        GenericResource(location="eastus", kind="StorageV2", sku=Sku(name="Standard_LRS")),
+        api_version="2023-05-01",
+    ).result()
+    assert account.properties["primaryEndpoints"]["dfs"] == f"https://{name}.dfs.core.windows.net/"
+    assert account.sku.tier == "Standard"
+    blob_service = client.resources.get_by_id(f"{account.id}/blobServices/default", api_version="2023-05-01")
+    assert (blob_service.name, blob_service.type) == ("default", "Microsoft.Storage/storageAccounts/blobServices")
+    container = client.resources.begin_create_or_update_by_id(
+        f"{blob_service.id}/containers/data", GenericResource(properties={}), api_version="2023-05-01"
+    ).result()
+    assert container.type == "Microsoft.Storage/storageAccounts/blobServices/containers"
+
+    hub_name = unique("hub")
+    hub = client.resources.begin_create_or_update_by_id(
+        f"{group.id}/providers/Microsoft.Devices/IotHubs/{hub_name}",
+        GenericResource(location="eastus", sku=Sku(name="S1", capacity=1)),
+        api_version="2023-06-30",
+    ).result()
+    assert hub.properties["hostName"] == f"{hub_name}.azure-devices.net"
+    assert client.resources.check_existence_by_id(
+        f"{hub.id}/eventHubEndpoints/events/ConsumerGroups/$Default", api_version="2023-06-30"
+    )
+    # What the services make with their parents are proxy resources: not in the group's list.
+    assert {r.id for r in client.resources.list_by_resource_group(group.name)} == {account.id, hub.id}
+    client.resource_groups.begin_delete(group.name).result()

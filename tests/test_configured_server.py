@@ -88,6 +88,7 @@ def test_without_generic_resources_undeclared_types_are_refused(http: httpx.Clie
     assert http.get(account).json()["error"]["code"] == "NoRegisteredProviderFound"
     keys = http.post(account.replace("?", "/listKeys?"))
     assert (keys.status_code, keys.json()["error"]["code"]) == (400, "NoRegisteredProviderFound")
+    assert "type 'Microsoft.Storage/storageAccounts'" in keys.json()["error"]["message"]
     provider = http.get(f"/subscriptions/{SUBSCRIPTION}/providers/Microsoft.Storage?api-version=2021-04-01")
     assert (provider.status_code, provider.json()["error"]["code"]) == (404, "InvalidResourceNamespace")
 

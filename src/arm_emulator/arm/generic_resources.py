@@ -46,10 +46,10 @@ def _target(request: Request) -> tuple[Runtime, ScopedResourceId, str | None]:
     parsed = parse_scoped_path(request.url.path)
     if parsed is not None and is_generic_namespace(runtime, parsed[0].namespace) and not allowed_methods(request):
         if not runtime.settings.generic_resources:
-            rid = parsed[0]
-            raise errors.unsupported_api_version(
-                request.query_params.get("api-version") or "", rid.type_name, None, (), ()
-            )
+            rid, listed = parsed
+            # A POST to `{id}/{action}` is about the resource's type, not `type/action`.
+            type_name = rid.type_name.rsplit("/", 1)[0] if request.method == "POST" and listed else rid.type_name
+            raise errors.unsupported_api_version(request.query_params.get("api-version") or "", type_name, None, (), ())
         return runtime, parsed[0], parsed[1]
     raise HTTPException(405 if allowed_methods(request) else 404)  # answered as before: error_handlers
 

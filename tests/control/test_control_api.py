@@ -109,6 +109,26 @@ def test_export_then_import_restores_resources_in_their_final_state(http: httpx.
     assert by_id(http.get("/_emulator/state").json()["resources"]) == by_id(exported["resources"])
 
 
+def test_export_then_import_keeps_what_generic_types_made_and_their_keys(http: httpx.Client) -> None:
+    rg = group(http)
+    storage = f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{rg}/providers/Microsoft.Storage/storageAccounts/st1"
+    v = "api-version=2023-05-01"
+    assert http.put(f"{storage}?{v}", json={"location": "eastus", "kind": "StorageV2"}).status_code == 201
+    cors = {"properties": {"cors": {"corsRules": [{"allowedOrigins": ["*"]}]}}}
+    assert http.put(f"{storage}/blobServices/default?{v}", json=cors).status_code == 200
+    keys = [k["value"] for k in http.post(f"{storage}/listKeys?{v}").json()["keys"]]
+    exported = http.get("/_emulator/state").json()
+    assert {f"{storage}/{s}Services/default" for s in ("blob", "file", "queue", "table")} <= {
+        r["id"] for r in exported["resources"]
+    }
+    assert http.post("/_emulator/reset").status_code == 204
+
+    assert http.post("/_emulator/state", json=exported).status_code == 200
+    assert http.get(f"{storage}/blobServices/default?{v}").json()["properties"] == cors["properties"]
+    again = [k["value"] for k in http.post(f"{storage}/listKeys?{v}").json()["keys"]]
+    assert again == keys  # derived from the id: the same keys
+
+
 def test_export_then_import_carries_management_locks(http: httpx.Client) -> None:
     rg = group(http)
     group_id = f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{rg}"

@@ -82,3 +82,12 @@ def test_render_gives_the_same_body_after_the_preflight() -> None:
     body = prepared.render(prepared.resources[0], FakeHost())
     assert body["properties"] == {"x": "ab", "n": [0, 1]}
     assert body["tags"] == {"t": "V"}
+
+
+def test_a_variable_that_reads_a_deployed_resource_is_not_cached_by_the_preflight() -> None:
+    variables = {"keys": f"[reference('{OTHER}').secret]", "plain": "[toUpper('a')]"}
+    properties = {"k": "[variables('keys')]", "p": "[variables('plain')]"}
+    prepared = prepare(template([workspace("ws", properties=properties)], variables=variables), {}, group_scope())
+    host = FakeHost()
+    host.put(OTHER, {"properties": {"secret": "s3"}}, resource_type="Microsoft.HealthcareApis/workspaces")
+    assert prepared.render(prepared.resources[0], host)["properties"] == {"k": "s3", "p": "A"}

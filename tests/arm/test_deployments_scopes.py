@@ -229,3 +229,47 @@ def test_unknown_deployments_answer_404_at_management_group_and_tenant_scope(htt
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "DeploymentNotFound"
     assert http.get(f"{one}/operations?{API}").status_code == 404
     assert http.delete(f"{one}?{API}").status_code == 204
+
+
+def test_a_tenant_deployment_deploys_into_a_management_group_and_on_into_a_subscription(http: httpx.Client) -> None:
+    group_id, group, ws = unique("mg"), unique("rg-"), unique("ws")
+    inner = into_subscription(MG_SCHEMA)
+    inner["outputs"]["group"] = {"type": "string", "value": "[managementGroup().name]"}
+    template = {
+        "$schema": TENANT_SCHEMA,
+        "contentVersion": "1.0.0.0",
+        "resources": [
+            {
+                "type": "Microsoft.Resources/deployments",
+                "apiVersion": "2022-09-01",
+                "name": "into-management-group",
+                "scope": f"Microsoft.Management/managementGroups/{group_id}",
+                "location": "eastus",
+                "properties": {
+                    "mode": "Incremental",
+                    "expressionEvaluationOptions": {"scope": "inner"},
+                    "parameters": values(subscriptionId=SUBSCRIPTION, groupName=group, workspaceName=ws),
+                    "template": inner,
+                },
+            }
+        ],
+        "outputs": {
+            "group": {
+                "type": "string",
+                "value": f"[reference('/providers/Microsoft.Management/managementGroups/{group_id}"
+                "/providers/Microsoft.Resources/deployments/into-management-group').outputs.group.value]",
+            }
+        },
+    }
+    one = f"{DEPLOYMENTS}/{unique('dep')}"
+    created = http.put(f"{one}?{API}", json=body(template))
+    assert created.status_code == 201, created.text
+    assert wait(http, created.headers["azure-asyncoperation"])["status"] == "Succeeded"
+    assert http.get(f"{one}?{API}").json()["properties"]["outputs"]["group"]["value"] == group_id
+    middle = http.get(f"{management_group_scope(group_id)}{DEPLOYMENTS}/into-management-group?{API}").json()
+    assert middle["properties"]["provisioningState"] == "Succeeded"
+    assert middle["properties"]["outputs"]["groupId"]["value"].endswith(f"/resourceGroups/{group}")
+    workspace = (
+        f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{group}/providers/Microsoft.HealthcareApis/workspaces/{ws}"
+    )
+    assert http.get(f"{workspace}?api-version=2024-03-31").status_code == 200

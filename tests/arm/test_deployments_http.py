@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+import signal
 import time
 from typing import Any
 
@@ -557,23 +558,86 @@ def test_bad_mode_and_name(http: httpx.Client, resource_group: str) -> None:
 # -- restarts ------------------------------------------------------------------------------------------------
 
 
-def test_a_restart_fails_a_running_deployment_instead_of_leaving_it_running(tmp_path: Any) -> None:
-    process = EmulatorProcess(tmp_path / "restart").start()
+def _token(process: EmulatorProcess) -> str:
+    """An access token from the emulator's own Entra endpoint for its default app (strict mode takes no other)."""
+    identity = process.identity
+    form = {
+        "grant_type": "client_credentials",
+        "client_id": identity["app"]["client_id"],
+        "client_secret": identity["app"]["client_secret"],
+        "scope": "https://management.azure.com/.default",
+    }
+    issued = httpx.post(f"{process.url}/{identity['tenantId']}/oauth2/v2.0/token", data=form, verify=process.verify)
+    assert issued.status_code == 200, issued.text
+    token: str = issued.json()["access_token"]
+    return token
+
+
+def _strict_client(process: EmulatorProcess) -> httpx.Client:
+    headers = {"Authorization": f"Bearer {_token(process)}"}
+    return httpx.Client(base_url=process.url, verify=process.verify, headers=headers, timeout=10)
+
+
+def _operations_by_name(http: httpx.Client, path: str) -> dict[str, dict[str, Any]]:
+    listed = http.get(f"{path}/operations?{API}").json()["value"]
+    return {op["properties"]["targetResource"]["resourceName"]: op for op in listed}
+
+
+@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGKILL], ids=["stopped", "killed"])
+def test_a_restart_in_the_middle_of_a_deployment_resumes_it_to_succeeded(tmp_path: Any, stop_signal: int) -> None:
+    """The process running a deployment stops while a resource's write is in progress (an hour a step);
+    started again, it takes the run up: the account's write ends, the workspace that depends on it is
+    written by the same caller (strict auth: a token minted for it), outputs are evaluated."""
+    process = EmulatorProcess(tmp_path / "restart", auth_mode="strict", deployment_lease_seconds="1").start()
     try:
-        with process.client() as http:
-            group = unique("rg-")
+        account, space, group = unique("adu"), unique("ws"), unique("rg-")
+        template = plain(
+            slow_account(account),
+            workspace(space, dependsOn=[account]),
+            outputs={
+                "accountState": {
+                    "type": "string",
+                    "value": f"[reference(resourceId('Microsoft.DeviceUpdate/accounts', '{account}'), "
+                    "'2023-07-01').provisioningState]",
+                },
+                "workspaceName": {"type": "string", "value": space},
+            },
+        )
+        path = deployment_path(group, "resumed")
+        with _strict_client(process) as http:
             assert (
                 http.put(f"{group_path(group)}?api-version=2021-04-01", json={"location": "eastus"}).status_code == 201
             )
-            created = start(http, group, "interrupted", plain(slow_account(unique("adu"))))
-            assert created.status_code == 201
-        process.stop()
+            created = start(http, group, "resumed", template)
+            assert created.status_code == 201, created.text
+            deadline = time.monotonic() + 10
+            while account not in _operations_by_name(http, path):
+                assert time.monotonic() < deadline
+                time.sleep(0.02)
+            before = _operations_by_name(http, path)[account]
+        process.stop(stop_signal)
         process.start()
-        with process.client() as http:
-            shown = http.get(f"{deployment_path(group, 'interrupted')}?{API}").json()
-            assert shown["properties"]["provisioningState"] == "Failed"
-            assert shown["properties"]["error"]["details"][0]["code"] == "DeploymentInterrupted"
+        with _strict_client(process) as http:
+            assert http.get(f"{path}?{API}").json()["properties"]["provisioningState"] == "Running"
+            assert http.post("/_emulator/clock/advance", json={"seconds": 24 * 3600}).status_code == 200
+        # A day later every token issued before has expired (the run's own too: it gets a fresh one).
+        with _strict_client(process) as http:
             status_url = httpx.URL(created.headers["azure-asyncoperation"])  # the new process has a new port
-            assert http.get(status_url.raw_path.decode()).json()["status"] == "Failed"
+            assert wait(http, status_url.raw_path.decode())["status"] == "Succeeded"
+            shown = http.get(f"{path}?{API}").json()["properties"]
+            assert shown["provisioningState"] == "Succeeded"
+            assert shown["outputs"] == {
+                "accountState": {"type": "String", "value": "Succeeded"},
+                "workspaceName": {"type": "String", "value": space},
+            }
+            assert len(shown["outputResources"]) == 2
+            operations = _operations_by_name(http, path)
+            assert {name: op["properties"]["provisioningState"] for name, op in operations.items()} == {
+                account: "Succeeded",
+                space: "Succeeded",
+            }
+            assert operations[account]["operationId"] == before["operationId"]  # the same operation, finished
+            written = http.get(health(group, "workspaces", space)).json()
+            assert written["systemData"]["createdBy"] == process.identity["app"]["client_id"]
     finally:
         process.stop()

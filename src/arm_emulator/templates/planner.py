@@ -32,8 +32,9 @@ from .variables import VariableTable
 def prepare(
     template: Any, parameters: dict | None, scope: ScopeInfo, *, limits: Limits | None = None, now: Any = None
 ) -> PreparedDeployment:
-    """Validate and plan a deployment; raises TemplateError (code InvalidTemplate) for anything ARM refuses.
-    `now` fixes utcNow() for tests."""
+    """Validate and plan a deployment, then run ARM's preflight (PreparedDeployment.preflight: every resource
+    body evaluated but for runtime-function calls); raises TemplateError (code InvalidTemplate) for anything
+    ARM refuses. `now` fixes utcNow() for tests."""
     limits = limits or Limits()
     parsed = parse_template(template, limits)
     check_depth(parameters, limits.max_nesting_depth, "The deployment parameters are")

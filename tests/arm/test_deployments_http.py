@@ -567,7 +567,8 @@ def _token(process: EmulatorProcess) -> str:
         "client_secret": identity["app"]["client_secret"],
         "scope": "https://management.azure.com/.default",
     }
-    issued = httpx.post(f"{process.url}/{identity['tenantId']}/oauth2/v2.0/token", data=form, verify=process.verify)
+    url = f"{process.url}/{identity['tenantId']}/oauth2/v2.0/token"
+    issued = httpx.post(url, data=form, verify=process.verify, timeout=30)
     assert issued.status_code == 200, issued.text
     token: str = issued.json()["access_token"]
     return token
@@ -575,7 +576,7 @@ def _token(process: EmulatorProcess) -> str:
 
 def _strict_client(process: EmulatorProcess) -> httpx.Client:
     headers = {"Authorization": f"Bearer {_token(process)}"}
-    return httpx.Client(base_url=process.url, verify=process.verify, headers=headers, timeout=10)
+    return httpx.Client(base_url=process.url, verify=process.verify, headers=headers, timeout=30)
 
 
 def _operations_by_name(http: httpx.Client, path: str) -> dict[str, dict[str, Any]]:
@@ -583,8 +584,7 @@ def _operations_by_name(http: httpx.Client, path: str) -> dict[str, dict[str, An
     return {op["properties"]["targetResource"]["resourceName"]: op for op in listed}
 
 
-@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGKILL], ids=["stopped", "killed"])
-def test_a_restart_in_the_middle_of_a_deployment_resumes_it_to_succeeded(tmp_path: Any, stop_signal: int) -> None:
+def test_a_restart_in_the_middle_of_a_deployment_resumes_it_to_succeeded(tmp_path: Any) -> None:
     """The process running a deployment stops while a resource's write is in progress (an hour a step);
     started again, it takes the run up: the account's write ends, the workspace that depends on it is
     written by the same caller (strict auth: a token minted for it), outputs are evaluated."""
@@ -615,7 +615,7 @@ def test_a_restart_in_the_middle_of_a_deployment_resumes_it_to_succeeded(tmp_pat
                 assert time.monotonic() < deadline
                 time.sleep(0.02)
             before = _operations_by_name(http, path)[account]
-        process.stop(stop_signal)
+        process.stop(signal.SIGKILL)  # its lease lapses: the next start takes the run up after it
         process.start()
         with _strict_client(process) as http:
             assert http.get(f"{path}?{API}").json()["properties"]["provisioningState"] == "Running"
@@ -639,5 +639,51 @@ def test_a_restart_in_the_middle_of_a_deployment_resumes_it_to_succeeded(tmp_pat
             assert operations[account]["operationId"] == before["operationId"]  # the same operation, finished
             written = http.get(health(group, "workspaces", space)).json()
             assert written["systemData"]["createdBy"] == process.identity["app"]["client_id"]
+    finally:
+        process.stop()
+
+
+def test_a_clean_stop_during_complete_mode_deletes_hands_the_run_to_the_next_start(tmp_path: Any) -> None:
+    """Stopped (SIGTERM) while Complete mode deletes an undeclared resource (an hour a step), the process
+    lets its lease go; the next start resumes at once and follows that delete to its end."""
+    process = EmulatorProcess(tmp_path / "complete").start()
+    try:
+        group, account, space = unique("rg-"), unique("adu"), unique("ws")
+        path = deployment_path(group, "complete")
+        with process.client() as http:
+            assert (
+                http.put(f"{group_path(group)}?api-version=2021-04-01", json={"location": "eastus"}).status_code == 201
+            )
+            undeclared = slow_account(account)
+            account_url = (
+                f"{group_path(group)}/providers/Microsoft.DeviceUpdate/accounts/{account}?api-version=2023-07-01"
+            )
+            assert http.put(
+                account_url, json={k: undeclared[k] for k in ("location", "tags", "properties")}
+            ).status_code in (200, 201)
+            assert http.post("/_emulator/clock/advance", json={"seconds": 24 * 3600}).status_code == 200
+            assert http.get(account_url).json()["properties"]["provisioningState"] == "Succeeded"
+            created = start(http, group, "complete", plain(workspace(space)), properties={"mode": "Complete"})
+            assert created.status_code == 201, created.text
+            deadline = time.monotonic() + 10
+            while account not in _operations_by_name(http, path):
+                assert time.monotonic() < deadline
+                time.sleep(0.02)
+            before = _operations_by_name(http, path)[account]
+            assert before["properties"]["provisioningOperation"] == "Delete"
+        process.stop(signal.SIGTERM)
+        process.start()
+        with process.client() as http:
+            assert http.get(f"{path}?{API}").json()["properties"]["provisioningState"] == "Running"
+            assert http.post("/_emulator/clock/advance", json={"seconds": 24 * 3600}).status_code == 200
+            status_url = httpx.URL(created.headers["azure-asyncoperation"])
+            assert wait(http, status_url.raw_path.decode())["status"] == "Succeeded"
+            operations = _operations_by_name(http, path)
+            assert {name: op["properties"]["provisioningState"] for name, op in operations.items()} == {
+                account: "Succeeded",
+                space: "Succeeded",
+            }
+            assert operations[account]["operationId"] == before["operationId"]
+            assert http.get(account_url).status_code == 404
     finally:
         process.stop()

@@ -88,6 +88,7 @@ class _Deleted:
     api_version: str
     key: str = ""
     symbolic_name: str | None = None
+    gone: bool = False  # deleted already (a resumed run closes the earlier run's operation)
 
 
 class DeploymentRunner:
@@ -469,12 +470,36 @@ class DeploymentRunner:
                 doomed.append(_Deleted(item["id"], item["type"], item["name"], version))
             url = page.get("nextLink")
 
+        # A resumed run: deletes the earlier run started on resources no longer listed (they ended).
+        listed = {key_of(r.resource_id) for r in doomed}
+        for (kind, key), operation in list(progress.earlier.items()):
+            target = operation["properties"].get("targetResource", {})
+            if kind == "Delete" and key not in listed and operation["properties"].get("provisioningState") == "Running":
+                doomed.append(
+                    _Deleted(
+                        target["id"],
+                        target.get("resourceType", ""),
+                        target.get("resourceName", ""),
+                        target.get("apiVersion", RESOURCES_API_VERSION),
+                        gone=True,
+                    )
+                )
+
         async def delete(resource: _Deleted) -> None:
-            operation_id, started, _ = self._operation_slot(progress, "Delete", resource.resource_id)
+            operation_id, started, resumed = self._operation_slot(progress, "Delete", resource.resource_id)
             self._record_operation(context, operation_id, resource, "Delete", "Running", started)
-            outcome = await client.write(
-                "DELETE", resource.resource_id, resource.api_version, started=self._noter(context, resource.resource_id)
-            )
+            noted = progress.writes.get(key_of(resource.resource_id)) if resumed else None
+            if noted is not None:  # the earlier run's delete: followed to its end
+                outcome = await client.follow(resource.resource_id, resource.api_version, noted)
+            elif resource.gone:
+                outcome = Outcome(200)
+            else:
+                outcome = await client.write(
+                    "DELETE",
+                    resource.resource_id,
+                    resource.api_version,
+                    started=self._noter(context, resource.resource_id),
+                )
             state = "Succeeded" if outcome.succeeded else "Failed"
             message = None if outcome.succeeded else {"status": "Failed", "error": outcome.error}
             self._record_operation(

@@ -79,9 +79,10 @@ def create_app(
         runtime.store.open()
         runtime.controls.refresh()
         subscriptions.register_known_subscriptions(runtime)
-        deployments.settle_unfinished(runtime)  # runs a previous process left: failed, not Running forever
         stop = asyncio.Event()
         walker = asyncio.create_task(run_walker(runtime, stop))
+        # Renews this process's deployment leases; resumes deployments whose process died or stopped.
+        sweeper = asyncio.create_task(runner.maintain(stop))
         app.state.live = True
         if seed is not None:
             import_state(runtime, seed, seeding=True)
@@ -92,6 +93,7 @@ def create_app(
             app.state.ready = app.state.live = False
             stop.set()
             await walker
+            await sweeper
             await runner.stop()
             runtime.journal.flush()
             runtime.store.close()
@@ -106,7 +108,8 @@ def create_app(
         swagger_ui_oauth2_redirect_url="/_emulator/docs/oauth2-redirect",
     )
     app.state.runtime = runtime
-    # Template deployments run as tasks of this process, writing through the app's own front door.
+    # Template deployments run as tasks of a process (this one, or any replica that resumes them),
+    # writing through the app's own front door.
     runner = app.state.deployment_runner = deployments.DeploymentRunner(app, runtime)
     app.state.live = app.state.ready = False
 

@@ -54,6 +54,13 @@ class Settings(BaseSettings):
     walker_interval_seconds: float = Field(
         0.2, gt=0, description="How often the background walker looks for due operations."
     )
+    deployment_lease_seconds: float = Field(
+        10.0,
+        ge=0.5,
+        le=3600,
+        description="How long a template deployment's run stays with the process running it without a "
+        "renewal; a run whose process died is resumed by another (or the restarted) one after this.",
+    )
     page_size: int = Field(100, ge=1, le=1000, description="Items per list page.")
     auto_create_resource_groups: bool = Field(
         False, description="Create a missing resource group on first use instead of 404."

@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+import signal
 import time
 from typing import Any
 
@@ -500,8 +501,6 @@ def _bomb(depth: int) -> dict[str, Any]:
     return template
 
 
-# Expressions in resource bodies are evaluated when the resource is deployed (they may need reference()).
-EVALUATED_WHILE_DEPLOYING = frozenset({"expression-bomb"})
 HOSTILE_TEMPLATES = {
     "huge-copy": plain(dict(workspace("[concat('ws', copyIndex())]"), copy={"name": "many", "count": 100000})),
     "cycle": plain(
@@ -514,6 +513,7 @@ HOSTILE_TEMPLATES = {
     "expression-bomb": _bomb(60),
     "deep-expression": plain(workspace("[" + "concat(" * 300 + "'a'" + ")" * 300 + "]")),
     "unknown-function": plain(workspace("[nosuchfunction()]")),
+    "failing-body-expression": plain(dict(workspace("a"), properties={"x": "[div(1, 0)]"})),
     "no-resources-key": {"$schema": "x", "contentVersion": "1.0.0.0"},
 }
 
@@ -523,16 +523,18 @@ def test_hostile_templates_get_400_quickly_and_write_nothing(
     http: httpx.Client, resource_group: str, name: str
 ) -> None:
     started = time.monotonic()
-    answered = start(http, resource_group, "hostile", HOSTILE_TEMPLATES[name])
-    if answered.status_code == 201 and name in EVALUATED_WHILE_DEPLOYING:
-        # A body the engine evaluates only when the resource is written: the write fails, nothing is made.
-        status = wait(http, answered.headers["azure-asyncoperation"])
-        assert status["status"] == "Failed"
-        assert status["error"]["details"][0]["code"] == "InvalidTemplate"
-    else:
-        assert answered.status_code == 400, answered.text
-        assert answered.json()["error"]["code"] in ("InvalidTemplate", "InvalidTemplateDeployment")
-        assert http.get(f"{deployment_path(resource_group, 'hostile')}?{API}").status_code == 404
+    template = HOSTILE_TEMPLATES[name]
+    # ARM's preflight evaluates everything but runtime functions before it accepts: the PUT, validate and
+    # what-if all answer 400, and nothing is written.
+    answered = start(http, resource_group, "hostile", template)
+    assert answered.status_code == 400, answered.text
+    assert answered.json()["error"]["code"] in ("InvalidTemplate", "InvalidTemplateDeployment")
+    assert http.get(f"{deployment_path(resource_group, 'hostile')}?{API}").status_code == 404
+    body = {"properties": {"mode": "Incremental", "template": template}}
+    for action in ("/validate", "/whatIf"):
+        refused = http.post(f"{deployment_path(resource_group, 'hostile', action)}?{API}", json=body)
+        assert refused.status_code == 400, (action, refused.text)
+        assert refused.json()["error"]["code"] in ("InvalidTemplate", "InvalidTemplateDeployment")
     elapsed = time.monotonic() - started
     assert elapsed < 30, elapsed  # a bound on a refusal, not a performance measurement
     listed = http.get(f"{group_path(resource_group)}/resources?api-version=2021-04-01").json()["value"]
@@ -556,23 +558,132 @@ def test_bad_mode_and_name(http: httpx.Client, resource_group: str) -> None:
 # -- restarts ------------------------------------------------------------------------------------------------
 
 
-def test_a_restart_fails_a_running_deployment_instead_of_leaving_it_running(tmp_path: Any) -> None:
-    process = EmulatorProcess(tmp_path / "restart").start()
+def _token(process: EmulatorProcess) -> str:
+    """An access token from the emulator's own Entra endpoint for its default app (strict mode takes no other)."""
+    identity = process.identity
+    form = {
+        "grant_type": "client_credentials",
+        "client_id": identity["app"]["client_id"],
+        "client_secret": identity["app"]["client_secret"],
+        "scope": "https://management.azure.com/.default",
+    }
+    url = f"{process.url}/{identity['tenantId']}/oauth2/v2.0/token"
+    issued = httpx.post(url, data=form, verify=process.verify, timeout=30)
+    assert issued.status_code == 200, issued.text
+    token: str = issued.json()["access_token"]
+    return token
+
+
+def _strict_client(process: EmulatorProcess) -> httpx.Client:
+    headers = {"Authorization": f"Bearer {_token(process)}"}
+    return httpx.Client(base_url=process.url, verify=process.verify, headers=headers, timeout=30)
+
+
+def _operations_by_name(http: httpx.Client, path: str) -> dict[str, dict[str, Any]]:
+    listed = http.get(f"{path}/operations?{API}").json()["value"]
+    return {op["properties"]["targetResource"]["resourceName"]: op for op in listed}
+
+
+def test_a_restart_in_the_middle_of_a_deployment_resumes_it_to_succeeded(tmp_path: Any) -> None:
+    """The process running a deployment stops while a resource's write is in progress (an hour a step);
+    started again, it takes the run up: the account's write ends, the workspace that depends on it is
+    written by the same caller (strict auth: a token minted for it), outputs are evaluated."""
+    process = EmulatorProcess(tmp_path / "restart", auth_mode="strict", deployment_lease_seconds="1").start()
     try:
-        with process.client() as http:
-            group = unique("rg-")
+        account, space, group = unique("adu"), unique("ws"), unique("rg-")
+        template = plain(
+            slow_account(account),
+            workspace(space, dependsOn=[account]),
+            outputs={
+                "accountState": {
+                    "type": "string",
+                    "value": f"[reference(resourceId('Microsoft.DeviceUpdate/accounts', '{account}'), "
+                    "'2023-07-01').provisioningState]",
+                },
+                "workspaceName": {"type": "string", "value": space},
+            },
+        )
+        path = deployment_path(group, "resumed")
+        with _strict_client(process) as http:
             assert (
                 http.put(f"{group_path(group)}?api-version=2021-04-01", json={"location": "eastus"}).status_code == 201
             )
-            created = start(http, group, "interrupted", plain(slow_account(unique("adu"))))
-            assert created.status_code == 201
+            created = start(http, group, "resumed", template)
+            assert created.status_code == 201, created.text
+            deadline = time.monotonic() + 10
+            while account not in _operations_by_name(http, path):
+                assert time.monotonic() < deadline
+                time.sleep(0.02)
+            before = _operations_by_name(http, path)[account]
+        process.stop(signal.SIGKILL)  # its lease lapses: the next start takes the run up after it
+        process.start()
+        with _strict_client(process) as http:
+            assert http.get(f"{path}?{API}").json()["properties"]["provisioningState"] == "Running"
+            assert http.post("/_emulator/clock/advance", json={"seconds": 24 * 3600}).status_code == 200
+        # A day later every token issued before has expired (the run's own too: it gets a fresh one).
+        with _strict_client(process) as http:
+            status_url = httpx.URL(created.headers["azure-asyncoperation"])  # the new process has a new port
+            assert wait(http, status_url.raw_path.decode())["status"] == "Succeeded"
+            shown = http.get(f"{path}?{API}").json()["properties"]
+            assert shown["provisioningState"] == "Succeeded"
+            assert shown["outputs"] == {
+                "accountState": {"type": "String", "value": "Succeeded"},
+                "workspaceName": {"type": "String", "value": space},
+            }
+            assert len(shown["outputResources"]) == 2
+            operations = _operations_by_name(http, path)
+            assert {name: op["properties"]["provisioningState"] for name, op in operations.items()} == {
+                account: "Succeeded",
+                space: "Succeeded",
+            }
+            assert operations[account]["operationId"] == before["operationId"]  # the same operation, finished
+            written = http.get(health(group, "workspaces", space)).json()
+            assert written["systemData"]["createdBy"] == process.identity["app"]["client_id"]
+    finally:
         process.stop()
+
+
+def test_a_clean_stop_during_complete_mode_deletes_hands_the_run_to_the_next_start(tmp_path: Any) -> None:
+    """Stopped (SIGTERM) while Complete mode deletes an undeclared resource (an hour a step), the process
+    lets its lease go; the next start resumes at once and follows that delete to its end."""
+    process = EmulatorProcess(tmp_path / "complete").start()
+    try:
+        group, account, space = unique("rg-"), unique("adu"), unique("ws")
+        path = deployment_path(group, "complete")
+        with process.client() as http:
+            assert (
+                http.put(f"{group_path(group)}?api-version=2021-04-01", json={"location": "eastus"}).status_code == 201
+            )
+            undeclared = slow_account(account)
+            account_url = (
+                f"{group_path(group)}/providers/Microsoft.DeviceUpdate/accounts/{account}?api-version=2023-07-01"
+            )
+            assert http.put(
+                account_url, json={k: undeclared[k] for k in ("location", "tags", "properties")}
+            ).status_code in (200, 201)
+            assert http.post("/_emulator/clock/advance", json={"seconds": 24 * 3600}).status_code == 200
+            assert http.get(account_url).json()["properties"]["provisioningState"] == "Succeeded"
+            created = start(http, group, "complete", plain(workspace(space)), properties={"mode": "Complete"})
+            assert created.status_code == 201, created.text
+            deadline = time.monotonic() + 10
+            while account not in _operations_by_name(http, path):
+                assert time.monotonic() < deadline
+                time.sleep(0.02)
+            before = _operations_by_name(http, path)[account]
+            assert before["properties"]["provisioningOperation"] == "Delete"
+        process.stop(signal.SIGTERM)
         process.start()
         with process.client() as http:
-            shown = http.get(f"{deployment_path(group, 'interrupted')}?{API}").json()
-            assert shown["properties"]["provisioningState"] == "Failed"
-            assert shown["properties"]["error"]["details"][0]["code"] == "DeploymentInterrupted"
-            status_url = httpx.URL(created.headers["azure-asyncoperation"])  # the new process has a new port
-            assert http.get(status_url.raw_path.decode()).json()["status"] == "Failed"
+            assert http.get(f"{path}?{API}").json()["properties"]["provisioningState"] == "Running"
+            assert http.post("/_emulator/clock/advance", json={"seconds": 24 * 3600}).status_code == 200
+            status_url = httpx.URL(created.headers["azure-asyncoperation"])
+            assert wait(http, status_url.raw_path.decode())["status"] == "Succeeded"
+            operations = _operations_by_name(http, path)
+            assert {name: op["properties"]["provisioningState"] for name, op in operations.items()} == {
+                account: "Succeeded",
+                space: "Succeeded",
+            }
+            assert operations[account]["operationId"] == before["operationId"]
+            assert http.get(account_url).status_code == 404
     finally:
         process.stop()

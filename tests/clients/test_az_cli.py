@@ -657,6 +657,45 @@ def test_deployment_group_cancel(az: AzCli, group: str, tmp_path: Any) -> None:
     assert again.returncode != 0 and "DeploymentCannotBeCancelled" in again.stderr
 
 
+def test_deployment_mg_and_tenant_create_show_list_operations_delete(
+    az: AzCli, identity: dict[str, Any], tmp_path: Any
+) -> None:
+    group_id = unique("mg-az-")
+    mg_template = {
+        "$schema": "https://schema.management.azure.com/schemas/2019-08-01/managementGroupDeploymentTemplate.json#",
+        "contentVersion": "1.0.0.0",
+        "resources": [],
+        "outputs": {"group": {"type": "string", "value": "[managementGroup().name]"}},
+    }
+    path = _template_file(tmp_path, "mg.json", mg_template)
+    scope = ("--management-group-id", group_id)
+    validated = az("deployment", "mg", "validate", *scope, "-l", "eastus", "-n", "mgdep", "-f", path)
+    assert validated["properties"]["provisioningState"] == "Succeeded"
+    what_if = az("deployment", "mg", "what-if", *scope, "-l", "eastus", "-n", "mgdep", "-f", path, "--no-pretty-print")
+    assert what_if["status"] == "Succeeded"
+    created = az("deployment", "mg", "create", *scope, "-l", "eastus", "-n", "mgdep", "-f", path)
+    assert created["properties"]["provisioningState"] == "Succeeded"
+    assert created["properties"]["outputs"]["group"]["value"] == group_id
+    assert az("deployment", "mg", "show", *scope, "-n", "mgdep")["location"] == "eastus"
+    assert [d["name"] for d in az("deployment", "mg", "list", *scope)] == ["mgdep"]
+    assert az("deployment", "operation", "mg", "list", *scope, "-n", "mgdep") == []
+    az.ok("deployment", "mg", "delete", *scope, "-n", "mgdep")
+    assert az.run("deployment", "mg", "show", *scope, "-n", "mgdep").returncode != 0
+
+    tenant_template = {
+        "$schema": "https://schema.management.azure.com/schemas/2019-08-01/tenantDeploymentTemplate.json#",
+        "contentVersion": "1.0.0.0",
+        "resources": [],
+        "outputs": {"tenantId": {"type": "string", "value": "[tenant().tenantId]"}},
+    }
+    path = _template_file(tmp_path, "tenant.json", tenant_template)
+    name = unique("tenantdep")
+    created = az("deployment", "tenant", "create", "-l", "eastus", "-n", name, "-f", path)
+    assert created["properties"]["outputs"]["tenantId"]["value"] == identity["tenantId"]
+    assert az("deployment", "tenant", "show", "-n", name)["properties"]["provisioningState"] == "Succeeded"
+    az.ok("deployment", "tenant", "delete", "-n", name)
+
+
 def test_deployment_sub_create(az: AzCli, identity: dict[str, Any], tmp_path: Any) -> None:
     from deployment_templates import SUBSCRIPTION_GROUP_AND_WORKSPACE
 

@@ -176,10 +176,21 @@ def test_deployments_nested_too_deep_are_refused() -> None:
 def test_many_expensive_resources_exhaust_the_deployment_budget() -> None:
     limits = Limits(max_evaluation_steps=20_000)
     expensive = {"v": "[map(range(0, 1000), lambda('i', lambdaVariables('i')))]"}
+    bodies = template([workspace(f"w{i}", properties=expensive) for i in range(40)])
+    # the preflight evaluates the bodies (no runtime function in them) within the deployment's budget
+    assert "evaluation steps" in refused(bodies, limits=limits).message
+
+
+def test_many_expensive_runtime_bodies_exhaust_the_deployment_budget_while_rendering() -> None:
+    limits = Limits(max_evaluation_steps=20_000)
+    other = "/subscriptions/s/resourceGroups/g/providers/Microsoft.HealthcareApis/workspaces/other"
+    expensive = {"v": f"[createArray(reference('{other}'), map(range(0, 1000), lambda('i', lambdaVariables('i'))))]"}
+    # the expressions call reference(): the preflight leaves them, render() pays for them
     prepared = prepare(
         template([workspace(f"w{i}", properties=expensive) for i in range(40)]), {}, group_scope(), limits=limits
     )
     host = FakeHost()
+    host.put(other, {"properties": {}}, resource_type="Microsoft.HealthcareApis/workspaces")
     rendered = 0
     with pytest.raises(TemplateError, match="evaluation steps"):
         for resource in prepared.resources:

@@ -261,11 +261,14 @@ def test_rendered_bodies_do_not_share_objects_with_the_plan() -> None:
 
 
 def test_render_failures_name_the_resource() -> None:
-    prepared = plan([workspace(properties={"x": "[createArray(1)[2]]"})])
+    # the failing expression reads a deployed resource, so the preflight leaves it for render()
+    prepared = plan([workspace(), workspace("other", properties={"x": f"[createArray(reference('{WS}/ws'))[2]]"})])
+    host = FakeHost()
+    host.put(f"{WS}/ws", {"properties": {}})
     with pytest.raises(TemplateError) as caught:
-        prepared.render(prepared.resources[0], FakeHost())
+        prepared.render(prepared.resources[1], host)
     assert caught.value.code == "InvalidTemplate"
-    assert caught.value.message.startswith(f"Unable to process template language expressions for resource '{WS}/ws'")
+    assert caught.value.message.startswith(f"Unable to process template language expressions for resource '{WS}/other'")
 
 
 def test_reference_reads_through_the_host_with_the_declared_api_version() -> None:

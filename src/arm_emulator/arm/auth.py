@@ -111,7 +111,7 @@ def _utc(epoch: Any) -> str:
     return datetime.fromtimestamp(epoch, UTC).strftime("%m/%d/%Y %H:%M:%S")
 
 
-def _jwt_claims(token: str) -> dict[str, Any]:
+def jwt_claims(token: str) -> dict[str, Any]:
     parts = token.split(".")
     if len(parts) != 3:
         return {}
@@ -126,7 +126,7 @@ def _jwt_claims(token: str) -> dict[str, Any]:
 def caller(authorization: str | None) -> tuple[str, str]:
     """(createdBy, createdByType) for systemData, read from the token's claims when it is a JWT."""
     token = (authorization or "").partition(" ")[2].strip()
-    claims = _jwt_claims(token)
+    claims = jwt_claims(token)
     if claims.get("upn") or claims.get("unique_name"):
         return str(claims.get("upn") or claims.get("unique_name")), "User"
     if claims.get("appid") or claims.get("azp"):

@@ -7,7 +7,7 @@ import json
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +32,7 @@ from . import tables
 from .tables import (
     control_state,
     deployment_operations,
+    deployment_runs,
     deployments,
     fault_rules,
     generic_types,
@@ -186,6 +187,21 @@ class DeploymentRecord:
 
     def evolve(self, **changes: Any) -> DeploymentRecord:
         return replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class DeploymentRun:
+    """Who runs an active deployment and until when (see tables.deployment_runs)."""
+
+    key: str
+    owner: str
+    lease_expires: float
+    caller: dict[str, str] | None
+    base: str
+    correlation_id: str
+    started: float
+    # resource key -> {"method", "asyncOperation" | "location"}: the writes the run started
+    writes: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -410,6 +426,19 @@ def _operation_from_row(row: Mapping[str, Any]) -> OperationRecord:
         per_poll=bool(row["per_poll"]),
         outcome=json.loads(row["outcome"]) if row["outcome"] else None,
         previous_body=json.loads(row["previous_body"]) if row["previous_body"] else None,
+    )
+
+
+def _run_from_row(row: Mapping[str, Any]) -> DeploymentRun:
+    return DeploymentRun(
+        key=row["key"],
+        owner=row["owner"],
+        lease_expires=row["lease_expires"],
+        caller=json.loads(row["caller"]) if row["caller"] else None,
+        base=row["base"],
+        correlation_id=row["correlation_id"],
+        started=row["started"],
+        writes=json.loads(row["writes"]) if row["writes"] else {},
     )
 
 
@@ -936,12 +965,14 @@ class StoreTransaction:
 
     def delete_deployment(self, key: str) -> None:
         self._c.execute(delete(deployment_operations).where(deployment_operations.c.deployment_key == key))
+        self._c.execute(delete(deployment_runs).where(deployment_runs.c.key == key))
         self._c.execute(delete(deployments).where(deployments.c.key == key))
 
     def delete_deployments_under(self, scope_key: str) -> None:
         """The deployments of a scope (a deleted group's), with their operations."""
         keys = select(deployments.c.key).where(deployments.c.scope_key == scope_key)
         self._c.execute(delete(deployment_operations).where(deployment_operations.c.deployment_key.in_(keys)))
+        self._c.execute(delete(deployment_runs).where(deployment_runs.c.key.in_(keys)))
         self._c.execute(delete(deployments).where(deployments.c.scope_key == scope_key))
 
     def list_deployments(self, scope_key: str, *, after_seq: int | None, limit: int) -> list[DeploymentRecord]:
@@ -951,10 +982,91 @@ class StoreTransaction:
         rows = self._c.execute(query.order_by(deployments.c.seq).limit(limit)).all()
         return [_deployment_from_row(row._mapping) for row in rows]
 
-    def unfinished_deployments(self) -> list[DeploymentRecord]:
-        """Deployments some process was running or deleting (what a restart must settle)."""
+    # -- who runs a deployment (leases) -----------------------------------------------------------
+
+    def put_deployment_run(self, run: DeploymentRun) -> None:
+        """Insert or replace: a new run of a deployment (a PUT), owned by the process that took it."""
+        values = {
+            "owner": run.owner,
+            "lease_expires": run.lease_expires,
+            "caller": json.dumps(run.caller) if run.caller is not None else None,
+            "base": run.base,
+            "correlation_id": run.correlation_id,
+            "started": run.started,
+            "writes": json.dumps(run.writes) if run.writes else None,
+        }
+        match = deployment_runs.c.key == run.key
+        if self._c.execute(update(deployment_runs).where(match).values(values)).rowcount == 0:
+            self._c.execute(insert(deployment_runs).values(key=run.key, **values))
+
+    def get_deployment_run(self, key: str) -> DeploymentRun | None:
+        row = self._c.execute(select(deployment_runs).where(deployment_runs.c.key == key)).first()
+        return _run_from_row(row._mapping) if row is not None else None
+
+    def note_deployment_write(self, key: str, owner: str, resource_key: str, polling: dict[str, str]) -> None:
+        """A write the run started and how to poll it (kept while `owner` holds the run)."""
+        match = (deployment_runs.c.key == key) & (deployment_runs.c.owner == owner)
+        row = self._c.execute(select(deployment_runs.c.writes).where(match).with_for_update()).first()
+        if row is None:
+            return
+        writes = json.loads(row[0]) if row[0] else {}
+        writes[resource_key] = polling
+        self._c.execute(update(deployment_runs).where(match).values(writes=json.dumps(writes)))
+
+    def renew_deployment_runs(self, owner: str, keys: list[str], until: float) -> set[str]:
+        """Extend `owner`'s leases on `keys`; the keys it still holds (another process may have
+        claimed one whose lease lapsed)."""
+        held: set[str] = set()
+        for key in keys:
+            renewed = self._c.execute(
+                update(deployment_runs)
+                .where((deployment_runs.c.key == key) & (deployment_runs.c.owner == owner))
+                .values(lease_expires=until)
+            )
+            if renewed.rowcount:
+                held.add(key)
+        return held
+
+    def release_deployment_runs(self, owner: str) -> None:
+        """A process stopping cleanly: its runs can be claimed at once (a restart or another replica)."""
+        self._c.execute(update(deployment_runs).where(deployment_runs.c.owner == owner).values(lease_expires=0.0))
+
+    def claim_deployment_runs(self, owner: str, now: float, until: float, limit: int) -> list[DeploymentRun]:
+        """Take over active deployments whose lease lapsed before `now`: each is claimed by one
+        process only (a conditional UPDATE on the lease it read; on PostgreSQL rows another replica
+        is claiming are passed over, FOR UPDATE SKIP LOCKED)."""
+        query = (
+            select(deployment_runs)
+            .join(deployments, deployments.c.key == deployment_runs.c.key)
+            .where(deployment_runs.c.lease_expires < now)
+            .where(deployments.c.state.in_(("Accepted", "Running")))
+            .order_by(deployment_runs.c.lease_expires)
+            .limit(limit)
+            .with_for_update(skip_locked=True, of=deployment_runs)
+        )
+        claimed = []
+        for row in self._c.execute(query).all():
+            run = _run_from_row(row._mapping)
+            taken = self._c.execute(
+                update(deployment_runs)
+                .where(deployment_runs.c.key == run.key)
+                .where(deployment_runs.c.owner == run.owner)
+                .where(deployment_runs.c.lease_expires == run.lease_expires)
+                .values(owner=owner, lease_expires=until)
+            )
+            if taken.rowcount:
+                claimed.append(replace(run, owner=owner, lease_expires=until))
+        return claimed
+
+    def unowned_deployments(self, updated_before: float) -> list[DeploymentRecord]:
+        """Active deployments no process ever took (no run row: made before runs were recorded, or
+        the process died between the two writes), untouched since `updated_before`."""
         rows = self._c.execute(
-            select(deployments).where(deployments.c.state.in_(("Accepted", "Running", "Deleting")))
+            select(deployments)
+            .outerjoin(deployment_runs, deployment_runs.c.key == deployments.c.key)
+            .where(deployment_runs.c.key.is_(None))
+            .where(deployments.c.state.in_(("Accepted", "Running")))
+            .where(deployments.c.updated_at < updated_before)
         ).all()
         return [_deployment_from_row(row._mapping) for row in rows]
 
@@ -993,6 +1105,7 @@ class StoreTransaction:
             subscriptions,
             generic_types,
             deployment_operations,
+            deployment_runs,
             deployments,
         ):
             self._c.execute(delete(table))
@@ -1003,6 +1116,7 @@ class StoreTransaction:
     def delete_subscription(self, subscription_key: str) -> None:
         keys = select(deployments.c.key).where(deployments.c.subscription_key == subscription_key)
         self._c.execute(delete(deployment_operations).where(deployment_operations.c.deployment_key.in_(keys)))
+        self._c.execute(delete(deployment_runs).where(deployment_runs.c.key.in_(keys)))
         self._c.execute(delete(deployments).where(deployments.c.subscription_key == subscription_key))
         self._c.execute(delete(operations).where(operations.c.subscription_key == subscription_key))
         self._c.execute(delete(resources).where(resources.c.subscription_key == subscription_key))

@@ -190,3 +190,23 @@ deployment_operations = Table(
     Column("body", Text, nullable=False),
 )
 Index("ix_deployment_operations", deployment_operations.c.deployment_key, deployment_operations.c.operation_id)
+
+# Who runs a deployment that is Accepted or Running: `owner` (a serving process's id) holds it until
+# `lease_expires` (wall-clock epoch seconds; the owner renews it while it runs). A lease that lapsed
+# (its process died) is claimed by another process, which resumes the run. `caller`: the principal
+# claims (oid, tid, appid) of who deployed it, to mint a token for a resumed run (never the token);
+# `base`: the URL the PUT came in on; `started`: the emulator-clock time the run began; `writes`: the
+# polling URLs of the resource writes it started, by resource key, which a resumed run follows.
+deployment_runs = Table(
+    "deployment_runs",
+    metadata,
+    Column("key", String(1024), primary_key=True),
+    Column("owner", String(64), nullable=False),
+    Column("lease_expires", Float, nullable=False),
+    Column("caller", Text, nullable=True),
+    Column("base", Text, nullable=False),
+    Column("correlation_id", String(256), nullable=False),
+    Column("started", Float, nullable=False),
+    Column("writes", Text, nullable=True),
+)
+Index("ix_deployment_runs_lease", deployment_runs.c.lease_expires)

@@ -7,7 +7,17 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from .errors import DeferredEvaluation, ExpressionFailure
-from .expressions import Call, Index, Literal, Member, Node, is_expression, parse_expression, unescape_literal
+from .expressions import (
+    Call,
+    Index,
+    Literal,
+    Member,
+    Node,
+    is_expression,
+    parse_expression,
+    unescape_literal,
+    walk,
+)
 from .limits import Limits
 from .values import check_size, is_int, lookup, type_name
 
@@ -81,6 +91,9 @@ class Context:
     lambda_variables: dict[str, Any] = field(default_factory=dict)
     allow_generators: bool = False  # newGuid()/utcNow() (parameter defaultValue only)
     runtime_allowed: bool = True  # reference()/list*() may be used here
+    # Preflight: an expression that calls a runtime function evaluates to None instead of being evaluated
+    # (ARM leaves those for the deployment), every other expression is evaluated as render() would.
+    defer_runtime: bool = False
     depth: int = 0
     section: str = "template"  # what is being evaluated, for messages
     extras: dict[str, Any] = field(default_factory=dict)  # deployment-wide helpers (resource index, ...)
@@ -184,7 +197,10 @@ class Context:
 
     def evaluate_string(self, text: str) -> Any:
         if is_expression(text):
-            return self.evaluate(self.parse(text))
+            node = self.parse(text)
+            if self.defer_runtime and needs_runtime(node):
+                return None
+            return self.evaluate(node)
         return unescape_literal(text)
 
     def evaluate_json(self, value: Any, *, property_copy: bool = False) -> Any:
@@ -202,6 +218,8 @@ class Context:
                     result.update(self.property_copies(item))
                     continue
                 new_key = self.evaluate_string(key) if isinstance(key, str) else key
+                if new_key is None and self.defer_runtime:
+                    raise DeferredEvaluation("reference")
                 if not isinstance(new_key, str):
                     raise ExpressionFailure(
                         f"The language expression '{key}' used as a property name must evaluate to a string; "
@@ -233,6 +251,8 @@ class Context:
         if not found:
             raise ExpressionFailure(f"The copy '{name}' must have a 'count'.")
         count = self.evaluate_json(raw_count)
+        if count is None and self.defer_runtime:
+            raise DeferredEvaluation("reference")
         if isinstance(count, str) and count.lstrip("-").isdigit():
             count = int(count)
         if not is_int(count):
@@ -252,6 +272,20 @@ class Context:
         if self.host is None:
             raise DeferredEvaluation(function_name)
         return self.host
+
+
+RUNTIME_FUNCTIONS = frozenset({"reference", "references"})
+
+
+def is_runtime_call(call: Call) -> bool:
+    """reference(), references() and list*() (listKeys, listSecrets, ...): they read deployed resources."""
+    return call.key in RUNTIME_FUNCTIONS or (call.key.startswith("list") and call.key not in FUNCTIONS)
+
+
+def needs_runtime(node: Node) -> bool:
+    """Whether the parsed expression calls a runtime function anywhere (lazy branches included), read
+    statically from the tree as ARM's preflight does."""
+    return any(isinstance(part, Call) and is_runtime_call(part) for part in walk(node))
 
 
 def _arity_message(spec: FunctionSpec, count: int) -> str:

@@ -11,6 +11,7 @@ from typing import Any
 
 from .errors import (
     RESOURCES_HELP,
+    DeferredEvaluation,
     ExpressionFailure,
     SymbolNotFound,
     TemplateError,
@@ -250,30 +251,32 @@ class PreparedDeployment:
 
     def _render(self, resource: PlannedResource, host: RuntimeHost) -> dict:
         instance = self._instances[resource.key]
-        ctx = self._fresh(instance.context, host)
-        body: dict[str, Any] = {}
+        body = _evaluate_body(instance, self._fresh(instance.context, host))
+        # the caller owns the body: it must not share objects with cached parameters and variables
+        return copy.deepcopy(body)
+
+    def preflight(self) -> None:
+        """ARM's preflight, before the deployment is accepted: evaluate every resource body to be written,
+        leaving out only the expressions that call a runtime function (reference(), list*()), so a failing
+        expression or an expression bomb is a TemplateError now instead of a failed deployment later.
+        Evaluates nothing twice that render() would not: the results are thrown away."""
+        limits = self._root.limits
+        budget = Budget(limits, limit=limits.max_evaluation_steps * DEPLOYMENT_STEP_FACTOR)
         try:
-            for key, value in instance.declaration.raw.items():
-                lowered = key.lower()
-                if lowered in TEMPLATE_ONLY_KEYS:
-                    continue
-                if lowered == "properties" and instance.type.lower() == DEPLOYMENTS_TYPE:
-                    body[key] = render_deployment_properties(ctx, value)
-                else:
-                    body[key] = ctx.evaluate_json(value, property_copy=lowered == "properties")
-            check_size(body, ctx.limits.max_value_bytes)
-            # the caller owns the body: it must not share objects with cached parameters and variables
-            body = copy.deepcopy(body)
-        except SymbolNotFound as failure:
-            raise validation_failed(failure.reason, instance.resource_id) from None
-        except ExpressionFailure as failure:
-            raise TemplateError(
-                "InvalidTemplate",
-                f"Unable to process template language expressions for resource '{instance.resource_id}' at line "
-                f"'1' and column '0'. '{failure.reason}'",
-                instance.resource_id,
-            ) from None
-        return body
+            with self._lock:
+                for resource in self.resources:
+                    if resource.existing:
+                        continue
+                    instance = self._instances[resource.key]
+                    ctx = instance.context.derive(
+                        host=None, runtime_allowed=True, defer_runtime=True, depth=0, budget=Budget(limits, budget)
+                    )
+                    try:
+                        _evaluate_body(instance, ctx)
+                    except DeferredEvaluation:
+                        continue  # reached a runtime function through a variable: the rest waits for render()
+        except RecursionError:
+            raise too_deep() from None
 
     def evaluate(self, value: Any, host: RuntimeHost | None = None) -> Any:
         """Evaluate any JSON value (e.g. "[concat('a', parameters('p'))]") as if it stood in the template's
@@ -304,6 +307,31 @@ class PreparedDeployment:
                 return copy.deepcopy(evaluate_outputs(ctx, self.template.outputs))
         except RecursionError:
             raise too_deep() from None
+
+
+def _evaluate_body(instance: _Instance, ctx: Context) -> dict:
+    """A resource's PUT body in `ctx`: template-only keys left out, ARM's error for a failing expression."""
+    body: dict[str, Any] = {}
+    try:
+        for key, value in instance.declaration.raw.items():
+            lowered = key.lower()
+            if lowered in TEMPLATE_ONLY_KEYS:
+                continue
+            if lowered == "properties" and instance.type.lower() == DEPLOYMENTS_TYPE:
+                body[key] = render_deployment_properties(ctx, value)
+            else:
+                body[key] = ctx.evaluate_json(value, property_copy=lowered == "properties")
+        check_size(body, ctx.limits.max_value_bytes)
+    except SymbolNotFound as failure:
+        raise validation_failed(failure.reason, instance.resource_id) from None
+    except ExpressionFailure as failure:
+        raise TemplateError(
+            "InvalidTemplate",
+            f"Unable to process template language expressions for resource '{instance.resource_id}' at line "
+            f"'1' and column '0'. '{failure.reason}'",
+            instance.resource_id,
+        ) from None
+    return body
 
 
 def _planned(instance: _Instance) -> PlannedResource:

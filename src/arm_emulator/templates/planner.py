@@ -16,7 +16,7 @@ from .errors import (
     too_deep,
     validation_failed,
 )
-from .evaluator import FUNCTIONS, Budget, Context
+from .evaluator import Budget, Context, is_runtime_call
 from .expressions import Call, Literal, is_expression
 from .limits import Limits
 from .nested import DEPLOYMENTS_TYPE, evaluation_scope
@@ -28,14 +28,13 @@ from .template import ResourceDeclaration, Template, check_depth, parse_template
 from .values import lookup, type_name
 from .variables import VariableTable
 
-_RUNTIME_FUNCTIONS = {"reference", "references"}
-
 
 def prepare(
     template: Any, parameters: dict | None, scope: ScopeInfo, *, limits: Limits | None = None, now: Any = None
 ) -> PreparedDeployment:
-    """Validate and plan a deployment; raises TemplateError (code InvalidTemplate) for anything ARM refuses.
-    `now` fixes utcNow() for tests."""
+    """Validate and plan a deployment, then run ARM's preflight (PreparedDeployment.preflight: every resource
+    body evaluated but for runtime-function calls); raises TemplateError (code InvalidTemplate) for anything
+    ARM refuses. `now` fixes utcNow() for tests."""
     limits = limits or Limits()
     parsed = parse_template(template, limits)
     check_depth(parameters, limits.max_nesting_depth, "The deployment parameters are")
@@ -81,7 +80,9 @@ class _Planner:
             if instance.condition:
                 self._dependencies(instance)
         self._refuse_cycles()
-        return PreparedDeployment(self.template, self.symbols, self.root, self.instances)
+        prepared = PreparedDeployment(self.template, self.symbols, self.root, self.instances)
+        prepared.preflight()
+        return prepared
 
     # expansion ---------------------------------------------------------------------------------------------
 
@@ -349,8 +350,7 @@ class _Planner:
                         seen_variables.add(variable)
                         _collect_expressions(self.variables.definitions[variable][1], strings)
                     continue
-                runtime = part.key in _RUNTIME_FUNCTIONS or (part.key.startswith("list") and part.key not in FUNCTIONS)
-                if not runtime or not part.args:
+                if not is_runtime_call(part) or not part.args:
                     continue
                 try:
                     value = instance.context.derive(runtime_allowed=False).evaluate(part.args[0])

@@ -45,6 +45,9 @@ class VariableTable:
             allow_generators=False,
             section=f"variable '{name}'",
             depth=ctx.depth + 4,  # a variable hop costs several interpreter frames
+            # a variable's value is cached: the preflight must not store a placeholder for a runtime call
+            # (without a host it stops at it instead, and the variable waits for render())
+            defer_runtime=False,
         )
         self.resolving.append(key)
         try:

@@ -4,6 +4,6 @@ through the emulator's own front door with the template engine (arm_emulator.tem
 from __future__ import annotations
 
 from .routes import register, runner_of
-from .runner import DeploymentRunner, settle_unfinished
+from .runner import DeploymentRunner
 
-__all__ = ["DeploymentRunner", "register", "runner_of", "settle_unfinished"]
+__all__ = ["DeploymentRunner", "register", "runner_of"]

@@ -8,6 +8,7 @@ handlers (validation, computed fields) and the same LRO, which is polled like a 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -47,12 +48,16 @@ def error_of(response: httpx.Response) -> dict[str, Any]:
 
 
 class FrontDoorClient:
-    def __init__(self, app: Any, base: str, authorization: str | None, correlation_id: str) -> None:
+    """`authorization`: the header to send, or a function giving it for each request (a run that
+    outlives a token gets a fresh one)."""
+
+    def __init__(
+        self, app: Any, base: str, authorization: str | Callable[[], str | None] | None, correlation_id: str
+    ) -> None:
         import httpx  # only once a deployment runs: the server starts without it (see tests/test_cli.py)
 
         headers = {"x-ms-correlation-request-id": correlation_id, "user-agent": "arm-emulator-deployments"}
-        if authorization:
-            headers["authorization"] = authorization
+        self._authorization = authorization
         self._client = httpx.AsyncClient(
             transport=httpx.ASGITransport(app=app), base_url=base, headers=headers, timeout=None
         )
@@ -61,32 +66,72 @@ class FrontDoorClient:
         await self._client.aclose()
 
     async def request(self, method: str, url: str, body: Any = None) -> httpx.Response:
-        return await self._client.request(method, url, json=body)
+        header = self._authorization() if callable(self._authorization) else self._authorization
+        headers = {"authorization": header} if header else None
+        return await self._client.request(method, url, json=body, headers=headers)
 
-    async def write(self, method: str, path: str, api_version: str, body: Any = None) -> Outcome:
-        """A PUT or DELETE, then its LRO to the end; success carries the resource as it is then."""
+    async def write(
+        self,
+        method: str,
+        path: str,
+        api_version: str,
+        body: Any = None,
+        started: Callable[[dict[str, str]], None] | None = None,
+    ) -> Outcome:
+        """A PUT or DELETE, then its LRO to the end; success carries the resource as it is then.
+        `started` is told how to poll the LRO once the write is accepted (so another process can
+        follow it: `follow`)."""
         response = await self.request(method, f"{path}?api-version={api_version}", body)
         request_id = response.headers.get("x-ms-request-id")
         if response.status_code >= 400:
             return Outcome(response.status_code, error=error_of(response), request_id=request_id)
-        status = response.status_code
-        async_url = response.headers.get("azure-asyncoperation")
-        location = response.headers.get("location")
-        if async_url:
-            final = await self._poll_status(async_url)
-            if final.error is not None:
-                return Outcome(final.status, error=final.error, request_id=request_id)
-        elif location and status == 202:
-            final = await self._poll_location(location)
-            if final.error is not None:
-                return Outcome(final.status, error=final.error, request_id=request_id)
-        if method == "DELETE":
+        polling = {"method": method, "status": str(response.status_code)}
+        if response.headers.get("azure-asyncoperation"):
+            polling["asyncOperation"] = response.headers["azure-asyncoperation"]
+        elif response.headers.get("location") and response.status_code == 202:
+            polling["location"] = response.headers["location"]
+        else:
+            if method == "DELETE":
+                return Outcome(response.status_code, request_id=request_id)
+            return Outcome(response.status_code, body=_json(response), request_id=request_id)
+        if request_id:
+            polling["requestId"] = request_id
+        if started is not None:
+            started(polling)
+        return await self.follow(path, api_version, polling)
+
+    async def follow(self, path: str, api_version: str, polling: dict[str, str]) -> Outcome:
+        """A write's LRO to the end, from how `write` said to poll it (by this or another process)."""
+        status, request_id = int(polling.get("status", "201")), polling.get("requestId")
+        if "asyncOperation" in polling:
+            final = await self._poll_status(polling["asyncOperation"])
+        else:
+            final = await self._poll_location(polling["location"])
+        if final.error is not None:
+            return Outcome(final.status, error=final.error, request_id=request_id)
+        if polling.get("method") == "DELETE":
             return Outcome(status, request_id=request_id)
-        if async_url or location:
-            response = await self.request("GET", f"{path}?api-version={api_version}")
-            if response.status_code >= 400:
-                return Outcome(response.status_code, error=error_of(response), request_id=request_id)
+        response = await self.request("GET", f"{path}?api-version={api_version}")
+        if response.status_code >= 400:
+            return Outcome(response.status_code, error=error_of(response), request_id=request_id)
         return Outcome(status, body=_json(response), request_id=request_id)
+
+    async def wait_in_progress(self, path: str, api_version: str) -> None:
+        """Wait while an operation is in progress on a resource (one whose write a dead process
+        started without noting how to poll it), so writing it again is not refused with a 409."""
+        url = f"{path}?api-version={api_version}"
+        interval = FIRST_POLL_INTERVAL
+        while True:
+            response = await self.request("GET", url)
+            if response.status_code >= 400:
+                return
+            body = _json(response)
+            properties = body.get("properties") if isinstance(body, dict) else None
+            state = (properties or {}).get("provisioningState") if isinstance(properties, dict) else None
+            if state is None or str(state).lower() in _TERMINAL:
+                return
+            await asyncio.sleep(interval)
+            interval = min(interval * 2, MAX_POLL_INTERVAL)
 
     async def _poll_status(self, url: str) -> Outcome:
         interval = FIRST_POLL_INTERVAL

@@ -1,6 +1,7 @@
-"""The Deployments API (Microsoft.Resources/deployments) at resource-group and subscription scope:
-create (an LRO), get, check, list, delete, validate, what-if, cancel, export, operation status, and
-deployment operations. Any api-version a client sends is served (the contract has not changed)."""
+"""The Deployments API (Microsoft.Resources/deployments) at resource-group, subscription, management-group
+and tenant scope (the SDK's generic `/{scope}/providers/Microsoft.Resources/deployments` form lands on the
+same paths): create (an LRO), get, check, list, delete, validate, what-if, cancel, export, operation status,
+and deployment operations. Any api-version a client sends is served (the contract has not changed)."""
 
 from __future__ import annotations
 
@@ -34,6 +35,7 @@ _NAME = re.compile(r"[-\w._()]{1,64}")
 _FILTER = re.compile(r"\s*provisioningState\s+eq\s+'([^']*)'\s*", re.IGNORECASE)
 _MODES = {"incremental": "Incremental", "complete": "Complete"}
 _TAG = "Microsoft.Resources/deployments"
+_TYPE_KEY = DEPLOYMENT_TYPE.lower()
 
 
 def runner_of(request: Request) -> DeploymentRunner:
@@ -104,11 +106,11 @@ async def _read_request(request: Request, scope: DeploymentScope) -> dict[str, A
     if scope.resource_group is None:
         if not body.get("location") or not isinstance(body["location"], str):
             raise _invalid(
-                "InvalidDeployment", "The 'location' property must be specified for a subscription-scope deployment."
+                "InvalidDeployment", f"The 'location' property must be specified for a {scope.level}-scope deployment."
             )
         if properties["mode"] == "Complete":
             raise _invalid(
-                "InvalidDeploymentMode", "The 'Complete' mode is not supported for a subscription-scope deployment."
+                "InvalidDeploymentMode", f"The 'Complete' mode is not supported for a {scope.level}-scope deployment."
             )
     if properties.get("templateLink") is not None:
         raise _invalid(
@@ -136,12 +138,42 @@ async def _prepare(runtime: Runtime, request: Request, scope: DeploymentScope, n
     info = scope_info(runtime, scope, name, body.get("location"), base)
     properties = body["properties"]
     try:
-        return await asyncio.to_thread(prepare, properties["template"], properties["parameters"], info)
+        prepared = await asyncio.to_thread(prepare, properties["template"], properties["parameters"], info)
     except TemplateError as error:
         raise _template_failure(error) from None
     except RecursionError:
         message = "Deployment template validation failed: 'The template is nested too deeply.'."
         raise _invalid("InvalidTemplate", message) from None
+    _refuse_unserved_scopes(name, prepared.resources)
+    return prepared
+
+
+def _refuse_unserved_scopes(name: str, resources: list[Any]) -> None:
+    """The emulator serves resources of subscriptions only (and deployments at every scope): a resource a
+    management-group or tenant template would write or read elsewhere is refused before anything is written,
+    instead of failing the deployment halfway."""
+    unserved = [
+        r for r in resources if not r.resource_id.lower().startswith("/subscriptions/") and r.type.lower() != _TYPE_KEY
+    ]
+    if not unserved:
+        return
+    details = [
+        {
+            "code": "UnsupportedResourceScope",
+            "target": r.resource_id,
+            "message": f"The resource '{r.resource_id}' ({r.type}) is not under a subscription: the ARM emulator "
+            "serves management-group and tenant scope deployments, but no resources at those scopes. Deploy "
+            "into a subscription or resource group with a nested deployment (subscriptionId / resourceGroup).",
+        }
+        for r in unserved
+    ]
+    raise ArmError(
+        400,
+        "InvalidTemplateDeployment",
+        f"The template deployment '{name}' is not valid according to the validation procedure: "
+        f"{len(unserved)} resource(s) are at a scope the emulator does not serve. See inner errors for details.",
+        details=details,
+    )
 
 
 def _status_url(request: Request, runtime: Runtime, deployment_id: str, job_id: str, api_version: str) -> str:
@@ -174,7 +206,7 @@ async def create_or_update(request: Request, params: dict[str, str]) -> Response
             DeploymentRecord(
                 key=key,
                 id=scope.deployment_id(name),
-                subscription_key=scope.subscription_id.lower(),
+                subscription_key=scope.subscription_key,
                 scope_key=scope.key,
                 body=deployment_body(
                     scope,
@@ -408,6 +440,8 @@ async def get_operation(request: Request, params: dict[str, str]) -> Response:
 _SCOPES = (
     ("AtResourceGroupScope", "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}"),
     ("AtSubscriptionScope", "/subscriptions/{subscriptionId}"),
+    ("AtManagementGroupScope", "/providers/Microsoft.Management/managementGroups/{groupId}"),
+    ("AtTenantScope", ""),
 )
 
 

@@ -1,21 +1,31 @@
 """Running a prepared deployment: every resource through the front door, concurrently as its
 dependencies allow, recorded operation by operation; then Complete mode's deletes and the outputs.
 
-A run is an asyncio task of the serving process. Its state is in the database after every step, so
-a GET or an operations list always shows where it is; a run a restart interrupted is settled by
-`settle_unfinished` (Failed, with the reason), never left Running.
+A run is an asyncio task of one serving process, but its progress is in the database after every
+step and the process holds it by a lease it renews (tables.deployment_runs). When the process dies
+(a restart, a SIGKILLed replica), another process, or the same one started again, claims the lapsed
+lease and resumes the run: resources whose operation ended keep that end, the others are deployed
+(waiting for an operation the dead process left in progress on the resource, else PUT again, as ARM
+retries), then the outputs and the final state are written. A cancel made through any process is
+seen by the run within CANCEL_CHECK_SECONDS.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import copy
 import logging
+import time
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from ...clock import iso8601
+from ...store.repository import DeploymentRecord, DeploymentRun
+from ..auth import jwt_claims
+from ..errors import ArmError
 from ..resource_id import key_of
 from ..runtime import Runtime
 from .front_door import FrontDoorClient, Outcome
@@ -29,12 +39,19 @@ from .records import (
     status_code_name,
     template_error_body,
 )
-from .scope import DeploymentScope
+from .scope import DeploymentScope, scope_info
 
 log = logging.getLogger(__name__)
 
 # How often a run looks at the database for a cancel made by another process (seconds).
 CANCEL_CHECK_SECONDS = 0.5
+# How many lapsed runs one sweep claims (the rest wait for the next sweep, or another replica).
+CLAIM_BATCH = 20
+# The caller's claims kept for a resumed run (who it was, never the token itself).
+CALLER_CLAIMS = ("oid", "tid", "appid")
+# The audience of a resumed run's token: one every replica accepts, whatever host the PUT came in on.
+ARM_AUDIENCE = "https://management.azure.com/"
+_DONE = frozenset({"Succeeded", "Failed", "Canceled"})
 
 
 @dataclass
@@ -55,6 +72,10 @@ class _Progress:
     errors: list[dict[str, Any]] = field(default_factory=list)
     # operation id -> (provisioning operation, resource, started)
     running_operations: dict[str, tuple[str, Any, float]] = field(default_factory=dict)
+    # A resumed run: the operations the earlier run recorded, by (provisioning operation, resource key).
+    earlier: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    # ... and how to poll the writes it started, by resource key.
+    writes: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -67,19 +88,46 @@ class _Deleted:
     api_version: str
     key: str = ""
     symbolic_name: str | None = None
+    gone: bool = False  # deleted already (a resumed run closes the earlier run's operation)
 
 
 class DeploymentRunner:
-    """The deployments this process is running, by key."""
+    """The deployments this process is running, by key, and the leases it holds on them.
+
+    Leases are in wall-clock time, not the emulator's clock: they say whether a process is alive,
+    and the clock offset is a test control that jumps by hours (every lease would lapse at once)."""
 
     def __init__(self, app: Any, runtime: Runtime) -> None:
         self.app = app
         self.runtime = runtime
+        self.owner = uuid.uuid4().hex  # this process, as the owner of its runs
         self.tasks: dict[str, asyncio.Task[None]] = {}
+        self.lost: set[str] = set()  # runs another process claimed from this one: left to it
+        self.resuming: set[str] = set()  # runs claimed here whose template is being prepared again
         self.stopping = False
 
+    @property
+    def lease_seconds(self) -> float:
+        return self.runtime.settings.deployment_lease_seconds
+
     def start(self, context: RunContext, prepared: Any) -> None:
-        task = asyncio.create_task(self._run(context, prepared), name=f"deployment {context.deployment_id}")
+        """Run a deployment a PUT just recorded: this process holds it from now."""
+        run = DeploymentRun(
+            key=context.key,
+            owner=self.owner,
+            lease_expires=time.time() + self.lease_seconds,
+            caller=caller_claims(context.authorization),
+            base=context.base,
+            correlation_id=context.correlation_id,
+            started=context.started,
+        )
+        with self.runtime.store.transaction() as tx:
+            tx.put_deployment_run(run)
+        self._launch(context, prepared, _Progress())
+
+    def _launch(self, context: RunContext, prepared: Any, progress: _Progress) -> None:
+        self.lost.discard(context.key)
+        task = asyncio.create_task(self._run(context, prepared, progress), name=f"deployment {context.deployment_id}")
         self.tasks[context.key] = task
 
     def cancel(self, key: str) -> None:
@@ -88,23 +136,141 @@ class DeploymentRunner:
             task.cancel()
 
     async def stop(self) -> None:
-        """Server shutdown: runs end where they are; the next start settles them."""
+        """Server shutdown: runs end where they are and their leases are let go, so the next start
+        (or another replica) resumes them at once."""
         self.stopping = True
         tasks = list(self.tasks.values())
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        # The database may be gone: the leases then lapse instead.
+        with contextlib.suppress(Exception), self.runtime.store.transaction() as tx:
+            tx.release_deployment_runs(self.owner)
+
+    # -- leases: renewing ours, resuming lapsed ones ----------------------------------------------
+
+    async def maintain(self, stop: asyncio.Event) -> None:
+        """Renew this process's leases, and claim and resume runs whose process died; a few times
+        per lease period, until `stop`. Apart, so a slow resume never holds up the renewals."""
+        await asyncio.gather(self._every(stop, self.sweep), self._every(stop, self.resume_lapsed))
+
+    async def _every(self, stop: asyncio.Event, step: Any) -> None:
+        interval = self.lease_seconds / 3
+        while not stop.is_set():
+            try:
+                result = step()
+                if asyncio.iscoroutine(result):
+                    await result
+            except Exception:  # keep going: one bad row must not stop every other run
+                log.exception("deployments sweep failed")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=interval)
+
+    def sweep(self) -> None:
+        """Renew the leases of the runs this process has; a run another process claimed meanwhile
+        (this one stalled past its lease) is stopped here and left to it."""
+        keys = [*self.tasks, *self.resuming]
+        if not keys:
+            return
+        with self.runtime.store.transaction() as tx:
+            held = tx.renew_deployment_runs(self.owner, keys, time.time() + self.lease_seconds)
+        for key in keys:
+            if key not in held:
+                self.lost.add(key)
+                self.cancel(key)
+
+    async def resume_lapsed(self) -> None:
+        now = time.time()
+        with self.runtime.store.transaction() as tx:
+            claimed = tx.claim_deployment_runs(self.owner, now, now + self.lease_seconds, CLAIM_BATCH)
+            records = {run.key: tx.get_deployment(run.key) for run in claimed}
+            # Active deployments no process took (no run row) are failed: nothing says who may run them.
+            orphans = tx.unowned_deployments(self.runtime.clock.now() - self.lease_seconds)
+        for orphan in orphans:
+            self._fail_interrupted(orphan, "The deployment's run was not recorded, so it cannot be resumed.")
+        for run in claimed:
+            record = records[run.key]
+            if record is None or run.key in self.tasks:
+                continue
+            self.resuming.add(run.key)
+            try:
+                await self._resume(run, record)
+            except Exception:
+                log.exception("deployment %s could not be resumed", record.id)
+                self._fail_interrupted(record, "The emulator could not resume the deployment's run.")
+            finally:
+                self.resuming.discard(run.key)
+
+    async def _resume(self, run: DeploymentRun, record: DeploymentRecord) -> None:
+        """Take up a run a dead process left: the template is prepared again from the stored request."""
+        from ...templates import TemplateError, prepare
+
+        scope = DeploymentScope.from_deployment_id(record.id)
+        name = record.id.rstrip("/").rsplit("/", 1)[-1]
+        properties = record.request.get("properties") or {}
+        try:
+            info = scope_info(self.runtime, scope, name, record.request.get("location"), run.base)
+            prepared = await asyncio.to_thread(
+                prepare, properties.get("template"), properties.get("parameters") or {}, info
+            )
+        except TemplateError as error:
+            self._fail_interrupted(record, f"Its template can no longer be run: {error.message}")
+            return
+        except ArmError as error:  # its scope is gone
+            self._fail_interrupted(record, f"Its scope can no longer be deployed to: {error.message}")
+            return
+        context = RunContext(
+            key=record.key,
+            deployment_id=record.id,
+            scope=scope,
+            mode=properties.get("mode") or "Incremental",
+            base=run.base,
+            # No header: the run's CallerAuthorization mints one for the same caller.
+            authorization=None if run.caller is None else "",
+            correlation_id=run.correlation_id,
+            started=run.started,
+        )
+        progress = _Progress(writes=dict(run.writes))
+        with self.runtime.store.transaction() as tx:
+            for operation in tx.deployment_operations(record.key):
+                props = operation.get("properties", {})
+                target = props.get("targetResource", {}).get("id")
+                if target:
+                    progress.earlier[(props.get("provisioningOperation", ""), key_of(target))] = operation
+        log.info("resuming deployment %s (its process stopped)", record.id)
+        self._launch(context, prepared, progress)
+
+    def _fail_interrupted(self, record: DeploymentRecord, reason: str) -> None:
+        now = self.runtime.clock.now()
+        with self.runtime.store.transaction() as tx:
+            current = tx.get_deployment(record.key)
+            if current is None or current.state not in ACTIVE_STATES:
+                return
+            body = copy.deepcopy(current.body)
+            props = body.setdefault("properties", {})
+            props["provisioningState"] = "Failed"
+            props["timestamp"] = iso8601(now)
+            props["error"] = deployment_failed(
+                [{"code": "DeploymentInterrupted", "message": f"{reason} Deploy it again to finish it."}]
+            )
+            tx.update_deployment_body(record.key, body, "Failed", now)
+            for operation in tx.deployment_operations(record.key):
+                if operation["properties"].get("provisioningState") == "Running":
+                    operation["properties"]["provisioningState"] = "Failed"
+                    tx.put_deployment_operation(record.key, operation["operationId"], operation)
 
     # -- one run ---------------------------------------------------------------------------------
 
-    async def _run(self, context: RunContext, prepared: Any) -> None:
+    async def _run(self, context: RunContext, prepared: Any, progress: _Progress) -> None:
         from ...templates import TemplateError
 
-        client = FrontDoorClient(self.app, context.base, context.authorization, context.correlation_id)
+        with self.runtime.store.transaction() as tx:
+            run = tx.get_deployment_run(context.key)
+        authorization = CallerAuthorization(self.runtime, context, run.caller if run is not None else None)
+        client = FrontDoorClient(self.app, context.base, authorization, context.correlation_id)
         host = FrontDoorHost(self.runtime, client, asyncio.get_running_loop())
         for resource in prepared.resources:
             host.api_versions[key_of(resource.resource_id)] = resource.api_version
-        progress = _Progress()
         try:
             self._update(context, "Running")
             await self._deploy_all(context, prepared, host, client, progress)
@@ -128,8 +294,9 @@ class DeploymentRunner:
             ]
             self._finish(context, "Succeeded", outputs=outputs, outputResources=written)
         except asyncio.CancelledError:
-            # Cancelled by a user (the state is Canceled already) or by shutdown (settled on restart).
-            if not self.stopping:
+            # Cancelled by a user (the state is Canceled already), by shutdown or because another
+            # process took the run over (both: the run is resumed from where it is).
+            if not self.stopping and context.key not in self.lost:
                 self._close_operations(context, progress, "Canceled")
             raise
         except Exception:
@@ -144,11 +311,18 @@ class DeploymentRunner:
             await client.close()
             if self.tasks.get(context.key) is asyncio.current_task():
                 del self.tasks[context.key]
+                self.lost.discard(context.key)
 
     async def _deploy_all(
         self, context: RunContext, prepared: Any, host: FrontDoorHost, client: FrontDoorClient, progress: _Progress
     ) -> None:
-        pending = list(prepared.resources)
+        pending = []
+        for resource in prepared.resources:
+            ended = self._earlier_end(progress, "Read" if resource.existing else "Create", resource.resource_id)
+            if ended is None:
+                pending.append(resource)
+                continue
+            progress.states[resource.key] = ended  # a resumed run keeps what the earlier one finished
         running: dict[asyncio.Task[str], Any] = {}
         try:
             while pending or running:
@@ -168,6 +342,22 @@ class DeploymentRunner:
         finally:
             for task in running:
                 task.cancel()
+
+    @staticmethod
+    def _earlier_end(progress: _Progress, kind: str, resource_id: str) -> str | None:
+        """How the earlier run of a resumed deployment ended this resource's operation, if it did
+        (a failure counts again, with its error)."""
+        operation = progress.earlier.get((kind, key_of(resource_id)))
+        if operation is None:
+            return None
+        props = operation["properties"]
+        state = props.get("provisioningState")
+        if state not in _DONE or state == "Canceled":
+            return None
+        if state == "Failed":
+            message = props.get("statusMessage") or {}
+            progress.errors.append(_detail(message.get("error") or {}) if isinstance(message, dict) else {})
+        return str(state)
 
     @staticmethod
     def _skip_blocked(pending: list[Any], progress: _Progress) -> list[Any]:
@@ -215,13 +405,16 @@ class DeploymentRunner:
     ) -> str:
         from ...templates import TemplateError
 
-        operation_id = new_operation_id()
-        started = self.runtime.clock.now()
         kind = "Read" if resource.existing else "Create"
+        operation_id, started, resumed = self._operation_slot(progress, kind, resource.resource_id)
         self._record_operation(context, operation_id, resource, kind, "Running", started)
         progress.running_operations[operation_id] = (kind, resource, started)
         try:
-            if resource.existing:
+            noted = progress.writes.get(key_of(resource.resource_id)) if resumed else None
+            if noted is not None and not resource.existing:
+                # The earlier run's write was accepted: follow its LRO to the end, as a client would.
+                outcome = await client.follow(resource.resource_id, resource.api_version, noted)
+            elif resource.existing:
                 version = resource.api_version
                 response = await client.request("GET", f"{resource.resource_id}?api-version={version}")
                 outcome = (
@@ -231,7 +424,11 @@ class DeploymentRunner:
                 )
             else:
                 body = await asyncio.to_thread(prepared.render, resource, host)
-                outcome = await client.write("PUT", resource.resource_id, resource.api_version, body)
+                if resumed:  # a write the earlier run may have sent: written again (as ARM retries) once it ends
+                    await client.wait_in_progress(resource.resource_id, resource.api_version)
+                outcome = await client.write(
+                    "PUT", resource.resource_id, resource.api_version, body, self._noter(context, resource.resource_id)
+                )
         except TemplateError as error:
             outcome = Outcome(400, error=template_error_body(error))
         del progress.running_operations[operation_id]
@@ -273,11 +470,36 @@ class DeploymentRunner:
                 doomed.append(_Deleted(item["id"], item["type"], item["name"], version))
             url = page.get("nextLink")
 
+        # A resumed run: deletes the earlier run started on resources no longer listed (they ended).
+        listed = {key_of(r.resource_id) for r in doomed}
+        for (kind, key), operation in list(progress.earlier.items()):
+            target = operation["properties"].get("targetResource", {})
+            if kind == "Delete" and key not in listed and operation["properties"].get("provisioningState") == "Running":
+                doomed.append(
+                    _Deleted(
+                        target["id"],
+                        target.get("resourceType", ""),
+                        target.get("resourceName", ""),
+                        target.get("apiVersion", RESOURCES_API_VERSION),
+                        gone=True,
+                    )
+                )
+
         async def delete(resource: _Deleted) -> None:
-            operation_id = new_operation_id()
-            started = self.runtime.clock.now()
+            operation_id, started, resumed = self._operation_slot(progress, "Delete", resource.resource_id)
             self._record_operation(context, operation_id, resource, "Delete", "Running", started)
-            outcome = await client.write("DELETE", resource.resource_id, resource.api_version)
+            noted = progress.writes.get(key_of(resource.resource_id)) if resumed else None
+            if noted is not None:  # the earlier run's delete: followed to its end
+                outcome = await client.follow(resource.resource_id, resource.api_version, noted)
+            elif resource.gone:
+                outcome = Outcome(200)
+            else:
+                outcome = await client.write(
+                    "DELETE",
+                    resource.resource_id,
+                    resource.api_version,
+                    started=self._noter(context, resource.resource_id),
+                )
             state = "Succeeded" if outcome.succeeded else "Failed"
             message = None if outcome.succeeded else {"status": "Failed", "error": outcome.error}
             self._record_operation(
@@ -295,6 +517,24 @@ class DeploymentRunner:
                 progress.errors.append(_detail(outcome.error or {}))
 
         await asyncio.gather(*(delete(resource) for resource in doomed))
+
+    def _noter(self, context: RunContext, resource_id: str) -> Any:
+        """Records how to poll a write this run started, for a process that may resume the run."""
+
+        def note(polling: dict[str, str]) -> None:
+            with self.runtime.store.transaction() as tx:
+                tx.note_deployment_write(context.key, self.owner, key_of(resource_id), polling)
+
+        return note
+
+    def _operation_slot(self, progress: _Progress, kind: str, resource_id: str) -> tuple[str, float, bool]:
+        """(operation id, started, resumed): a resumed run goes on with the operation the earlier run
+        left Running (one operation per resource in the list, as in ARM), else a new one."""
+        earlier = progress.earlier.pop((kind, key_of(resource_id)), None)
+        if earlier is not None and earlier["properties"].get("provisioningState") == "Running":
+            started = _epoch(earlier["properties"].get("timestamp")) or self.runtime.clock.now()
+            return earlier["operationId"], started, True
+        return new_operation_id(), self.runtime.clock.now(), False
 
     # -- records ---------------------------------------------------------------------------------
 
@@ -354,6 +594,72 @@ class DeploymentRunner:
         self._update(context, state, **properties)
 
 
+class CallerAuthorization:
+    """The Authorization header a run sends: the caller's own, until it expires by the emulator's
+    clock (a test may move it by days), or, for a resumed run, none at all; then a token minted
+    here for the same principal (object id, tenant, app id) and re-minted before it expires."""
+
+    RENEW_BEFORE_SECONDS = 60
+
+    def __init__(self, runtime: Runtime, context: RunContext, caller: dict[str, str] | None) -> None:
+        self._runtime = runtime
+        self._base = context.base
+        self._tenant = runtime.tenant_of(context.scope.subscription_id)
+        self._caller = caller
+        self._header = context.authorization or None
+        self._expires = self._expiry(self._header)
+
+    @staticmethod
+    def _expiry(header: str | None) -> float | None:
+        exp = jwt_claims((header or "").partition(" ")[2].strip()).get("exp")
+        return float(exp) if isinstance(exp, int | float) else None
+
+    def __call__(self) -> str | None:
+        if self._caller is None:
+            return self._header  # auth off, or a run recorded before callers were
+        now = self._runtime.clock.now()
+        stale = self._header is None or (self._expires is not None and self._expires - self.RENEW_BEFORE_SECONDS <= now)
+        if stale:
+            self._header = self._mint()
+            self._expires = self._expiry(self._header)
+        return self._header
+
+    def _mint(self) -> str:
+        from ...identity.directory import AppRegistration
+
+        assert self._caller is not None
+        tenant = self._caller.get("tid") or self._tenant
+        app = AppRegistration(
+            tenant_id=tenant,
+            client_id=self._caller.get("appid", ""),
+            client_secret=None,
+            display_name="",
+            object_id=self._caller.get("oid", ""),
+        )
+        issued = self._runtime.tokens.issue(app, audience=ARM_AUDIENCE, issuer=f"{self._base}/{tenant}/", version="1.0")
+        return f"Bearer {issued.access_token}"
+
+
+def caller_claims(authorization: str | None) -> dict[str, str] | None:
+    """Who deployed, as a resumed run needs it: the principal claims of the caller's token (none
+    without an Authorization header; empty for a bearer token that is not a JWT, lenient mode)."""
+    if authorization is None:
+        return None
+    claims = jwt_claims(authorization.partition(" ")[2].strip())
+    if not claims.get("appid") and claims.get("azp"):
+        claims["appid"] = claims["azp"]
+    return {name: str(claims[name]) for name in CALLER_CLAIMS if isinstance(claims.get(name), str)}
+
+
+def _epoch(timestamp: Any) -> float | None:
+    from datetime import datetime
+
+    try:
+        return datetime.fromisoformat(str(timestamp).replace("Z", "+00:00")).timestamp()
+    except ValueError:
+        return None
+
+
 def _detail(error: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in error.items() if k in ("code", "message", "target", "details", "additionalInfo")}
 
@@ -362,32 +668,3 @@ def _error_of(response: Any) -> dict[str, Any]:
     from .front_door import error_of
 
     return error_of(response)
-
-
-def settle_unfinished(runtime: Runtime) -> None:
-    """At start: runs a previous process left are failed (their caller and progress are gone); a
-    delete it left is finished."""
-    now = runtime.clock.now()
-    with runtime.store.transaction() as tx:
-        for record in tx.unfinished_deployments():
-            if record.state == "Deleting":
-                tx.delete_deployment(record.key)
-                continue
-            body = copy.deepcopy(record.body)
-            props = body.setdefault("properties", {})
-            props["provisioningState"] = "Failed"
-            props["timestamp"] = iso8601(now)
-            props["error"] = deployment_failed(
-                [
-                    {
-                        "code": "DeploymentInterrupted",
-                        "message": "The emulator restarted while the deployment was running. Deploy it again "
-                        "to finish it: resources it wrote already are updated in place.",
-                    }
-                ]
-            )
-            tx.update_deployment_body(record.key, body, "Failed", now)
-            for operation in tx.deployment_operations(record.key):
-                if operation["properties"].get("provisioningState") == "Running":
-                    operation["properties"]["provisioningState"] = "Failed"
-                    tx.put_deployment_operation(record.key, operation["operationId"], operation)

@@ -597,11 +597,12 @@ def _template_file(directory: Any, name: str, template: dict[str, Any], *, trail
     return str(path)
 
 
-def test_deployment_group_create_validate_what_if_show_list_operations_delete(
-    az: AzCli, group: str, tmp_path: Any
-) -> None:
+def test_deployment_group_create_validate_what_if_show_list_operations_delete(az: AzCli, tmp_path: Any) -> None:
     from deployment_templates import WORKSPACE_FHIR_DICOM
 
+    # A group of its own: what-if reports the shared group's other resources as Ignore.
+    group = unique("rg-az-deploy-")
+    az("group", "create", "--name", group, "--location", "eastus")
     template = _template_file(tmp_path, "azuredeploy.json", WORKSPACE_FHIR_DICOM, trailing_comma=False)
     ws = unique("ws")
     validated = az("deployment", "group", "validate", "-g", group, "-f", template, "-p", f"workspaceName={ws}")

@@ -276,6 +276,19 @@ SUBSCRIPTION_GROUP_AND_WORKSPACE: dict[str, Any] = {
 }
 
 
+def slow_account(name: str) -> dict[str, Any]:
+    """A Device Update account whose creation takes an hour of the emulator's clock a step (the LRO
+    timing tag), so a deployment of it stays running until a test moves the clock."""
+    return {
+        "type": "Microsoft.DeviceUpdate/accounts",
+        "apiVersion": "2023-07-01",
+        "name": name,
+        "location": "westus2",
+        "tags": {"arm-emulator-lro-step-seconds": "3600"},
+        "properties": {},
+    }
+
+
 def plain(*resources: dict[str, Any], outputs: dict[str, Any] | None = None, **parameters: Any) -> dict[str, Any]:
     """A template of literal resources (and string parameters)."""
     return {

@@ -19,6 +19,7 @@ from deployment_templates import (
     WORKSPACE_FHIR_DICOM,
     nested,
     plain,
+    slow_account,
     values,
     workspace,
 )
@@ -383,18 +384,6 @@ def test_export_template(http: httpx.Client, resource_group: str) -> None:
     exported = http.post(f"{deployment_path(resource_group, 'exp', '/exportTemplate')}?{API}")
     assert exported.status_code == 200
     assert exported.json() == {"template": template}
-
-
-def slow_account(name: str) -> dict[str, Any]:
-    """A Device Update account whose creation takes an hour of the emulator's clock (the LRO timing tag)."""
-    return {
-        "type": "Microsoft.DeviceUpdate/accounts",
-        "apiVersion": "2023-07-01",
-        "name": name,
-        "location": "westus2",
-        "tags": {"arm-emulator-lro-step-seconds": "3600"},
-        "properties": {},
-    }
 
 
 def test_cancel_a_running_deployment(http: httpx.Client, resource_group: str) -> None:

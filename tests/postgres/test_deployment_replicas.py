@@ -17,7 +17,7 @@ import httpx
 import pytest
 from conftest import SUBSCRIPTION, unique
 from databases import fresh_database_url
-from deployment_templates import plain, workspace
+from deployment_templates import plain, slow_account, workspace
 from emulator_process import EmulatorProcess
 
 pytestmark = pytest.mark.postgres
@@ -25,18 +25,6 @@ pytestmark = pytest.mark.postgres
 API = "api-version=2025-04-01"
 DAY = 24 * 3600
 LEASE = "2"  # seconds without a renewal before another replica takes a run over
-
-
-def slow_account(name: str) -> dict[str, Any]:
-    """A Device Update account whose creation takes an hour of the emulator's clock a step."""
-    return {
-        "type": "Microsoft.DeviceUpdate/accounts",
-        "apiVersion": "2023-07-01",
-        "name": name,
-        "location": "westus2",
-        "tags": {"arm-emulator-lro-step-seconds": "3600"},
-        "properties": {},
-    }
 
 
 def deployment_path(group: str, name: str) -> str:

@@ -119,44 +119,47 @@ class FrontDoorClient:
     async def wait_in_progress(self, path: str, api_version: str) -> None:
         """Wait while an operation is in progress on a resource (one whose write a dead process
         started without noting how to poll it), so writing it again is not refused with a 409."""
-        url = f"{path}?api-version={api_version}"
-        interval = FIRST_POLL_INTERVAL
-        while True:
-            response = await self.request("GET", url)
+
+        def settled(response: httpx.Response) -> Outcome | None:
             if response.status_code >= 400:
-                return
+                return Outcome(response.status_code)
             body = _json(response)
             properties = body.get("properties") if isinstance(body, dict) else None
             state = (properties or {}).get("provisioningState") if isinstance(properties, dict) else None
-            if state is None or str(state).lower() in _TERMINAL:
-                return
-            await asyncio.sleep(interval)
-            interval = min(interval * 2, MAX_POLL_INTERVAL)
+            return Outcome(response.status_code) if state is None or str(state).lower() in _TERMINAL else None
+
+        await self._poll(f"{path}?api-version={api_version}", settled)
 
     async def _poll_status(self, url: str) -> Outcome:
-        interval = FIRST_POLL_INTERVAL
-        while True:
-            response = await self.request("GET", url)
+        def ended(response: httpx.Response) -> Outcome | None:
             if response.status_code >= 400:
                 return Outcome(response.status_code, error=error_of(response))
             body = _json(response) or {}
             status = str(body.get("status", "")).lower()
-            if status in _TERMINAL:
-                if status == "succeeded":
-                    return Outcome(200, body=body)
-                error = body.get("error") or {"code": body.get("status"), "message": "The operation did not succeed."}
-                return Outcome(200, error=error)
-            await asyncio.sleep(interval)
-            interval = min(interval * 2, MAX_POLL_INTERVAL)
+            if status not in _TERMINAL:
+                return None
+            if status == "succeeded":
+                return Outcome(200, body=body)
+            error = body.get("error") or {"code": body.get("status"), "message": "The operation did not succeed."}
+            return Outcome(200, error=error)
+
+        return await self._poll(url, ended)
 
     async def _poll_location(self, url: str) -> Outcome:
-        interval = FIRST_POLL_INTERVAL
-        while True:
-            response = await self.request("GET", url)
+        def ended(response: httpx.Response) -> Outcome | None:
             if response.status_code >= 400:
                 return Outcome(response.status_code, error=error_of(response))
-            if response.status_code != 202:
-                return Outcome(response.status_code, body=_json(response))
+            return None if response.status_code == 202 else Outcome(response.status_code, body=_json(response))
+
+        return await self._poll(url, ended)
+
+    async def _poll(self, url: str, ended: Callable[[httpx.Response], Outcome | None]) -> Outcome:
+        """GET `url` until `ended` makes an outcome of the answer, backing off between polls."""
+        interval = FIRST_POLL_INTERVAL
+        while True:
+            outcome = ended(await self.request("GET", url))
+            if outcome is not None:
+                return outcome
             await asyncio.sleep(interval)
             interval = min(interval * 2, MAX_POLL_INTERVAL)
 

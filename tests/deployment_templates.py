@@ -178,6 +178,28 @@ IOT_CONNECTOR: dict[str, Any] = {
 }
 
 
+def workspace_by_name(outputs: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The inner template of a nested deployment: a workspace named by its `name` parameter, in the
+    group the deployment targets."""
+    template: dict[str, Any] = {
+        "$schema": SCHEMA,
+        "contentVersion": "1.0.0.0",
+        "parameters": {"name": {"type": "string"}},
+        "resources": [
+            {
+                "type": "Microsoft.HealthcareApis/workspaces",
+                "apiVersion": HEALTH_API,
+                "name": "[parameters('name')]",
+                "location": "[resourceGroup().location]",
+                "properties": {},
+            }
+        ],
+    }
+    if outputs:
+        template["outputs"] = outputs
+    return template
+
+
 def nested(inner_group: str) -> dict[str, Any]:
     """A nested deployment (inner expression scope) into another group, and an output read from it."""
     return {
@@ -194,21 +216,9 @@ def nested(inner_group: str) -> dict[str, Any]:
                     "mode": "Incremental",
                     "expressionEvaluationOptions": {"scope": "inner"},
                     "parameters": {"name": {"value": "[parameters('workspaceName')]"}},
-                    "template": {
-                        "$schema": SCHEMA,
-                        "contentVersion": "1.0.0.0",
-                        "parameters": {"name": {"type": "string"}},
-                        "resources": [
-                            {
-                                "type": "Microsoft.HealthcareApis/workspaces",
-                                "apiVersion": HEALTH_API,
-                                "name": "[parameters('name')]",
-                                "location": "[resourceGroup().location]",
-                                "properties": {},
-                            }
-                        ],
-                        "outputs": {"group": {"type": "string", "value": "[resourceGroup().name]"}},
-                    },
+                    "template": workspace_by_name(
+                        outputs={"group": {"type": "string", "value": "[resourceGroup().name]"}}
+                    ),
                 },
             }
         ],
@@ -250,20 +260,7 @@ SUBSCRIPTION_GROUP_AND_WORKSPACE: dict[str, Any] = {
                 "mode": "Incremental",
                 "expressionEvaluationOptions": {"scope": "inner"},
                 "parameters": {"name": {"value": "[parameters('workspaceName')]"}},
-                "template": {
-                    "$schema": SCHEMA,
-                    "contentVersion": "1.0.0.0",
-                    "parameters": {"name": {"type": "string"}},
-                    "resources": [
-                        {
-                            "type": "Microsoft.HealthcareApis/workspaces",
-                            "apiVersion": HEALTH_API,
-                            "name": "[parameters('name')]",
-                            "location": "[resourceGroup().location]",
-                            "properties": {},
-                        }
-                    ],
-                },
+                "template": workspace_by_name(),
             },
         },
     ],

@@ -460,13 +460,49 @@ def _deployment_from_row(row: Mapping[str, Any]) -> DeploymentRecord:
     )
 
 
+class _CountingConnection:
+    """The transaction's SQLAlchemy connection, counting the statements that may write (see
+    `StoreTransaction.writes`); reads pass straight through."""
+
+    def __init__(self, connection: Connection, tx: StoreTransaction) -> None:
+        self.connection = connection
+        self._tx = tx
+
+    def execute(self, statement: Any, *args: Any, **kwargs: Any) -> Any:
+        if getattr(statement, "is_dml", True):
+            self._tx.writes += 1
+        return self.connection.execute(statement, *args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.connection, name)
+
+
 class StoreTransaction:
     """Domain operations inside one database transaction."""
 
     def __init__(self, connection: Connection, statements: _Statements) -> None:
-        self._c = connection
+        self._c = _CountingConnection(connection, self)
         self._statements = statements
         self._dbapi = connection.connection.driver_connection
+        # Statements run that may have changed something: a joined block's failure undoes only its own.
+        self.writes = 0
+        self._savepoints = 0
+
+    def _savepoint(self) -> str:
+        """Mark the present state, to go back to if the block that starts here fails."""
+        self._savepoints += 1
+        name = f"arm_block_{self._savepoints}"
+        self._c.connection.exec_driver_sql(f"SAVEPOINT {name}")
+        return name
+
+    def _back_to(self, savepoint: str | None) -> None:
+        """Undo what a failed block did: to its savepoint, or (nothing was written before it) all of it.
+        Either also clears PostgreSQL's "transaction aborted" state after a failed statement."""
+        if savepoint is not None:
+            self._c.connection.exec_driver_sql(f"ROLLBACK TO SAVEPOINT {savepoint}")
+        else:
+            self._dbapi.rollback()  # type: ignore[union-attr]
+            self.writes = 0
 
     def _run(self, key: Any, build: Any, values: dict[str, Any]) -> Any:
         """Run a prepared statement on the DBAPI cursor; the cursor, for its rows or rowcount."""
@@ -484,6 +520,7 @@ class StoreTransaction:
             cursor.close()
 
     def _write(self, key: str, statement: Any, values: dict[str, Any]) -> int:
+        self.writes += 1
         cursor = self._run(key, statement, values)
         count: int = cursor.rowcount
         cursor.close()
@@ -884,6 +921,7 @@ class StoreTransaction:
             values = {name: getattr(record, name) for name in _JOURNAL_FIELDS}
             values["path_key"] = record.path.lower()
             rows.append(prepared.parameters(values))
+        self.writes += 1
         cursor = self._dbapi.cursor()  # type: ignore[union-attr]
         cursor.executemany(prepared.sql, rows)
         cursor.close()
@@ -1209,11 +1247,20 @@ class SqlStore:
 
     @contextmanager
     def transaction(self) -> Iterator[StoreTransaction]:
-        """A transaction; one opened inside another joins it: it commits or rolls back with the
-        outer one (an inner failure the caller catches does not undo the inner writes)."""
-        if self._current is not None:
+        """A transaction; one opened inside another joins it: it commits with the outer one, and when
+        it fails its own writes are undone (as if it had been a transaction of its own) while the
+        outer one goes on with what was written before it."""
+        current = self._current
+        if current is not None:
             self._connect()  # the same thread, or an error
-            yield self._current
+            # A block that joins keeps its own all-or-nothing: a failure the caller catches undoes the
+            # block's writes and nothing before it (a savepoint only when something was written before).
+            savepoint = current._savepoint() if current.writes else None
+            try:
+                yield current
+            except BaseException:
+                current._back_to(savepoint)
+                raise
             return
         connection = self._connect()
         assert self._statements is not None

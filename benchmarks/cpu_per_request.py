@@ -2,6 +2,7 @@
 throughput moves with everyone else's load, the CPU a request costs the server moves much less.
 
     .venv/bin/python benchmarks/cpu_per_request.py OLD_SRC NEW_SRC [--rounds 2] [--seconds 4]
+    tools/with-private-postgres .venv/bin/python benchmarks/cpu_per_request.py OLD_SRC NEW_SRC   # on PostgreSQL
 
 Each tree serves the bench's fixtures; wrk (4 connections) sends GETs, synchronous PUT creates and
 LRO PUT creates (the walker's work to finish them counted too); the bare app the same GETs and PUTs.
@@ -44,7 +45,9 @@ def per_request(pid: int, load: run.Load, seconds: int, settle: httpx.Client | N
 
 def emulator_round(src: str, work: Path, seconds: int, tag: str) -> dict[str, float]:
     os.environ["PYTHONPATH"] = src
-    process = run.emulator(work / tag)
+    # Under tools/with-private-postgres each server gets a new database on that server.
+    settings = {"database_url": run.new_postgres_database()} if run.POSTGRES_URL else {}
+    process = run.emulator(work / tag, **settings)
     process.start()
     try:
         pid = process.process.pid  # type: ignore[union-attr]
@@ -82,7 +85,8 @@ def main() -> int:
         bare_put = per_request(bare.pid, put, options.seconds)
     finally:
         bare.stop()
-    print(f"bare: GET {bare_get:.3f} ms CPU a request, PUT {bare_put:.3f}")
+    database = "PostgreSQL" if run.POSTGRES_URL else "SQLite"
+    print(f"{database}; bare: GET {bare_get:.3f} ms CPU a request, PUT {bare_put:.3f}")
     print("| tree | GET ms CPU | vs bare | PUT create ms CPU | vs bare | PUT create LRO ms CPU | vs bare |")
     print("|---|---|---|---|---|---|---|")
     for tree, rounds in found.items():

@@ -20,7 +20,7 @@ from .actions import action_segment, find_action, run_action
 from .auth import caller
 from .bodies import check_tags, digest, merge_patch, parse_json_object, validate
 from .conditions import check_existing, check_write, new_etag
-from .embedding import fill_listed_children, sync_parent
+from .embedding import sync_parent
 from .endpoints import endpoint, in_one_transaction
 from .lro_timing import resolve as resolve_timing
 from .operations import canceled_by_delete, fresh_resource, polling_headers, retry_after, start_operation
@@ -177,7 +177,7 @@ class ResourceRoutes:
                     op,
                     profile,
                 )
-            fill_listed_children(tx, runtime.registry, rid.type_key, rid.key, record.body)
+            # `build` listed the stored children in this same transaction.
             record = record.evolve(raw=dump_json(record.body).decode())  # serialised once: stored and sent
             tx.put_resource(record, new=existing is None)
             sync_parent(tx, self.rt, rid.type_key, rid.parent_key, now)

@@ -493,14 +493,14 @@ class StoreTransaction:
         """Mark the present state, to go back to if the block that starts here fails."""
         self._savepoints += 1
         name = f"arm_block_{self._savepoints}"
-        self._c.connection.exec_driver_sql(f"SAVEPOINT {name}")
+        self._dbapi.execute(f"SAVEPOINT {name}")  # type: ignore[union-attr]  # the driver's own: cheaper
         return name
 
     def _back_to(self, savepoint: str | None) -> None:
         """Undo what a failed block did: to its savepoint, or (nothing was written before it) all of it.
         Either also clears PostgreSQL's "transaction aborted" state after a failed statement."""
         if savepoint is not None:
-            self._c.connection.exec_driver_sql(f"ROLLBACK TO SAVEPOINT {savepoint}")
+            self._dbapi.execute(f"ROLLBACK TO SAVEPOINT {savepoint}")  # type: ignore[union-attr]
         else:
             self._dbapi.rollback()  # type: ignore[union-attr]
             self.writes = 0

@@ -170,5 +170,6 @@ def create_app(
         direct=DirectRoutes(app.routes, registry),
         registration_check=lambda method, path: resource_providers.check_registration(runtime, method, path),
         lock_check=lambda method, path: locks.check_locks(runtime, method, path),
+        store=runtime.store,
     )
     return app

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from contextlib import closing
 from pathlib import Path
 
@@ -110,6 +111,51 @@ def test_a_transaction_opened_inside_another_joins_it_and_fails_with_it(store: S
         tx.put_resource(_resource("/rg/after"))
     with store.transaction() as tx:
         assert tx.get_resource("/rg/after") is not None
+
+
+def test_a_failed_inner_block_undoes_its_own_writes_and_keeps_what_came_before(store: SqlStore) -> None:
+    """A request's handler runs its store blocks inside the request's one transaction: a block that
+    fails (and is caught) leaves the database as if it had been a transaction of its own."""
+    with store.transaction() as outer:
+        outer.put_resource(_resource("/rg/before"))
+        with pytest.raises(RuntimeError), store.transaction() as inner:
+            inner.put_resource(_resource("/rg/failed"))
+            raise RuntimeError("the block failed after its write")
+        assert outer.get_resource("/rg/failed") is None and outer.get_resource("/rg/before") is not None
+        with store.transaction() as inner:
+            inner.put_resource(_resource("/rg/after"))
+    with store.transaction() as tx:
+        assert [tx.get_resource(k) is not None for k in ("/rg/before", "/rg/failed", "/rg/after")] == [
+            True,
+            False,
+            True,
+        ]
+
+
+def test_a_failed_first_writing_block_is_undone_and_the_transaction_goes_on(store: SqlStore) -> None:
+    with store.transaction() as outer:
+        assert outer.get_resource("/rg/x") is None  # reads only so far
+        with pytest.raises(RuntimeError), store.transaction() as inner:
+            inner.put_resource(_resource("/rg/failed"))
+            with store.transaction() as nested:
+                nested.put_resource(_resource("/rg/failed/child"))
+            raise RuntimeError("the block failed after its writes")
+        assert outer.get_resource("/rg/failed") is None and outer.get_resource("/rg/failed/child") is None
+        outer.put_resource(_resource("/rg/kept"))
+    with store.transaction() as tx:
+        assert tx.get_resource("/rg/kept") is not None and tx.get_resource("/rg/failed") is None
+
+
+def test_a_failed_statement_inside_a_block_leaves_the_transaction_usable(store: SqlStore) -> None:
+    """On PostgreSQL a failed statement aborts the transaction; the block's undo clears that."""
+    with store.transaction() as outer:
+        outer.put_resource(_resource("/rg/first"))
+        # The driver's own error (the hot statements run on its cursor): sqlite3's or psycopg's.
+        with pytest.raises(Exception, match=r"(?i)unique"), store.transaction() as inner:
+            inner.put_resource(_resource("/rg/first"), new=True)  # the key is taken
+        outer.put_resource(_resource("/rg/second"))
+    with store.transaction() as tx:
+        assert tx.get_resource("/rg/first") is not None and tx.get_resource("/rg/second") is not None
 
 
 def test_a_second_store_on_the_same_file_sees_committed_writes(store: SqlStore, database_url: str) -> None:
@@ -328,3 +374,23 @@ def test_an_operation_claimed_by_one_store_is_passed_over_by_another(store: SqlS
             assert second.claim_operation("op1") is not None  # let go with the first transaction
     finally:
         other.close()
+
+
+@pytest.mark.sqlite_only
+def test_the_log_is_checkpointed_into_the_database_file_by_its_own_thread(store: SqlStore, database_url: str) -> None:
+    with store.transaction() as tx:
+        tx.put_resource(_resource("/rg/checkpointed"))
+    seen = store.wal_checkpoints
+    assert seen is not None
+    deadline = time.monotonic() + 10
+    while store.wal_checkpoints == seen and time.monotonic() < deadline:  # its thread's next round
+        time.sleep(0.05)
+    assert store.wal_checkpoints > seen
+    # `immutable` reads the database file alone, not the log: the write is in the file itself, long
+    # before the log reaches the in-line checkpoint's size.
+    database = sqlalchemy.make_url(database_url).database
+    with closing(sqlite3.connect(f"file:{database}?immutable=1", uri=True)) as direct:
+        keys = [row[0] for row in direct.execute("SELECT key FROM resources")]
+    assert "/rg/checkpointed" in keys
+    with store.transaction() as tx:
+        assert tx.get_resource("/rg/checkpointed") is not None

@@ -17,7 +17,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
-from .endpoints import HANDLER_ATTRIBUTE
+from .endpoints import HANDLER_ATTRIBUTE, ONE_TRANSACTION_ATTRIBUTE
 from .error_handlers import error_response_for
 from .registry import Registry
 
@@ -54,3 +54,27 @@ class DirectRoutes:
         except Exception as error:  # every failure leaves as an ARM error, as on FastAPI's routes
             response = error_response_for(request, error, self._registry)
         await response(scope, receive, send)
+
+    @staticmethod
+    def in_one_transaction(handler: Handler) -> bool:
+        """Whether the handler can run inside the request's one store transaction (`in_one_transaction`)."""
+        return getattr(handler, ONE_TRANSACTION_ATTRIBUTE, False) is True
+
+    def answer_now(self, handler: Handler, params: dict[str, str], scope: Scope, receive: Receive) -> Response | None:
+        """The handler's answer, computed without yielding to the event loop: the caller holds a store
+        transaction, which no other request may join. None if the client has gone (nobody to answer).
+        The request body must be buffered already (`receive` answers without waiting)."""
+        scope["path_params"] = params
+        request = Request(scope, receive)
+        coroutine = handler(request, params)
+        try:
+            try:
+                coroutine.send(None)
+            except StopIteration as done:
+                return done.value  # type: ignore[no-any-return]
+            coroutine.close()  # its store blocks undo what they did
+            raise RuntimeError(f"{getattr(handler, '__qualname__', handler)} waited inside its store transaction")
+        except ClientDisconnect:
+            return None
+        except Exception as error:  # every failure leaves as an ARM error, as in `serve`
+            return error_response_for(request, error, self._registry)

@@ -22,16 +22,19 @@ def embedded_item(body: dict[str, Any]) -> dict[str, Any]:
 
 
 def fill_listed_children(
-    tx: StoreTransaction, registry: Registry, type_key: str, key: str, body: dict[str, Any]
+    tx: StoreTransaction, registry: Registry, type_key: str, key: str, body: dict[str, Any], *, new: bool = False
 ) -> dict[str, Any]:
     """A resource's body about to be written with the children it lists as they are stored (a
-    request never sets them)."""
+    request never sets them). A `new` resource has none: a parent's delete takes its children along."""
     for child_type_key, child_type in registry.embedded_children(type_key):
         field = child_type.embedded_in_parent
         assert field is not None
-        page = tx.list_resources(type_key=child_type_key, parent_key=key, limit=_MAX_EMBEDDED)
         properties = body.setdefault("properties", {})
-        items = [embedded_item(json.loads(child.raw)) for child in page.records]
+        if new:
+            items = []
+        else:
+            page = tx.list_resources(type_key=child_type_key, parent_key=key, limit=_MAX_EMBEDDED)
+            items = [embedded_item(json.loads(child.raw)) for child in page.records]
         if items or field in properties:  # a provider that shows no empty list keeps showing none
             properties[field] = items
     return body

@@ -17,6 +17,8 @@ Handler = Callable[[Request, dict[str, str]], Awaitable[Response]]
 _PLACEHOLDER = re.compile(r"{(\w+)}")
 # Set on each endpoint made here: the handler it calls, which arm.dispatch calls directly.
 HANDLER_ATTRIBUTE = "arm_handler"
+# Set on handlers that read, check and write in one store transaction (arm.dispatch, `in_one_transaction`).
+ONE_TRANSACTION_ATTRIBUTE = "arm_one_transaction"
 # The OpenAPI tag of routes that stand behind all others (generic resources): a method they serve
 # on a path is not one the path "allows" when telling 405 from 404.
 FALLBACK_ROUTE_TAG = "Generic resources"
@@ -33,6 +35,14 @@ def endpoint(handler: Handler) -> Callable[..., Any]:
     call.__name__ = getattr(handler, "__name__", "endpoint")
     setattr(call, HANDLER_ATTRIBUTE, handler)
     return call
+
+
+def in_one_transaction(handler: Any) -> Any:
+    """Mark a write handler whose every store access can share one transaction, which the front door
+    then opens around its checks and the handler (arm.dispatch). Such a handler awaits nothing but
+    the request body (read before the transaction): a transaction never spans a wait."""
+    setattr(handler, ONE_TRANSACTION_ATTRIBUTE, True)
+    return handler
 
 
 def add_routes(router: Any, routes: Iterable[tuple[str, str, Handler, str]], tag: str) -> None:

@@ -22,7 +22,7 @@ from . import errors
 from .auth import caller
 from .bodies import merge_patch, parse_json_object
 from .conditions import check_existing
-from .endpoints import FALLBACK_ROUTE_TAG, add_routes
+from .endpoints import FALLBACK_ROUTE_TAG, add_routes, in_one_transaction
 from .error_handlers import allowed_methods
 from .generic_writes import build_body, check_api_version, is_generic_namespace, require_scope, store, write
 from .operations import canceled_by_delete
@@ -62,6 +62,7 @@ def _answer(record: Any, status: int) -> Response:
     return raw_json_response(record.raw or dump_json(record.body).decode(), status, {"ETag": record.etag})
 
 
+@in_one_transaction
 async def create_or_update(request: Request, params: dict[str, str]) -> Response:
     runtime, rid, listed = _target(request)
     if listed is not None:
@@ -105,6 +106,7 @@ async def check_existence(request: Request, params: dict[str, str]) -> Response:
     return empty_response(204 if found else 404)
 
 
+@in_one_transaction
 async def update(request: Request, params: dict[str, str]) -> Response:
     """PATCH: tags (and identity) replace the whole set, as in ARM; other objects are merged."""
     runtime, rid, listed = _target(request)
@@ -137,6 +139,7 @@ async def update(request: Request, params: dict[str, str]) -> Response:
     return _answer(record, 200)
 
 
+@in_one_transaction
 async def delete(request: Request, params: dict[str, str]) -> Response:
     """Synchronous: 200 once deleted (with whatever was nested in or extended it), with the deleted
     resource as the body, as the authorization service answers (its SDK reads it; clients of other

@@ -14,13 +14,14 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from fastapi import FastAPI
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..store.repository import JournalRecord
+from ..store.repository import JournalRecord, SqlStore
 from . import errors
 from .auth import Authenticator
 from .controls import SharedControls
-from .dispatch import DirectRoutes
+from .dispatch import DirectRoutes, Handler
 from .error_handlers import render
 from .errors import ArmError
 from .faults import ErrorAction, FailOperationAction, LatencyAction, target_of
@@ -75,6 +76,7 @@ class ArmMiddleware:
         direct: DirectRoutes,
         registration_check: Callable[[str, str], None] | None = None,
         lock_check: Callable[[str, str], None] | None = None,
+        store: SqlStore | None = None,
     ) -> None:
         self.app = app
         self.registry = registry
@@ -88,6 +90,8 @@ class ArmMiddleware:
         self.registration_check = registration_check
         # ARM's management locks: a write or delete a lock forbids is refused here (may raise).
         self.lock_check = lock_check
+        # The store whose one transaction a marked write handler shares with the checks (arm.dispatch).
+        self.store = store
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -109,6 +113,7 @@ class ArmMiddleware:
                 answered[:] = (message["status"], response_headers)
             await send(message)
 
+        route = self.direct.match(scope["method"], path)
         try:
             try:
                 if oversized:
@@ -119,18 +124,15 @@ class ArmMiddleware:
                 if arm_request:
                     base = self.public_url or f"{scope.get('scheme', 'https')}://{headers.get(b'host', 'localhost')}"
                     self.authenticator.check(headers.get(b"authorization"), base)
+                    if route is not None and self.store is not None and self.direct.in_one_transaction(route[0]):
+                        await self._serve_in_one_transaction(*route, scope, receive, send_answered)
+                        return
                     # Another replica may have changed the controls (one integer read when none did).
                     self.controls.refresh()
-                    if self.controls.faults.active:
-                        await self._inject_faults(scope)
-                    if self.registration_check is not None:
-                        self.registration_check(scope["method"], path)
-                    if self.lock_check is not None:
-                        self.lock_check(scope["method"], path)
+                    await self._checks(scope, path)
             except ArmError as error:
                 await render(error, path, self.registry)(scope, receive, send_answered)
                 return
-            route = self.direct.match(scope["method"], path)
             if route is not None:
                 await self.direct.serve(*route, scope, _limited(receive), send_answered)
             else:
@@ -160,6 +162,48 @@ class ArmMiddleware:
                         **polling_of(response_headers),
                     )
                 )
+
+    async def _checks(self, scope: Scope, path: str) -> None:
+        """The front door's checks after auth: injected faults, provider registration, locks (may raise)."""
+        if self.controls.faults.active:
+            await self._inject_faults(scope)
+        self._store_checks(scope["method"], path)
+
+    def _store_checks(self, method: str, path: str) -> None:
+        if self.registration_check is not None:
+            self.registration_check(method, path)
+        if self.lock_check is not None:
+            self.lock_check(method, path)
+
+    async def _serve_in_one_transaction(
+        self, handler: Handler, params: dict[str, str], scope: Scope, receive: Receive, send: Send
+    ) -> None:
+        """A write whose checks and handler share one store transaction: the body is read first (a
+        transaction never spans a wait), then the controls' counter, the registration and lock checks,
+        and the handler run in the transaction; the answer goes out once it has committed. With fault
+        rules stored, the usual steps follow instead (a latency fault waits)."""
+        path = scope["path"]
+        receive = await _buffered(receive)
+        assert self.store is not None
+        with self.store.transaction():
+            self.controls.refresh()
+            faults = self.controls.faults.active
+            if not faults:
+                try:
+                    self._store_checks(scope["method"], path)
+                except ArmError as error:
+                    response: Response | None = render(error, path, self.registry)
+                else:
+                    response = self.direct.answer_now(handler, params, scope, receive)
+        if faults:
+            try:
+                await self._checks(scope, path)
+            except ArmError as error:
+                await render(error, path, self.registry)(scope, receive, send)
+                return
+            await self.direct.serve(handler, params, scope, receive, send)
+        elif response is not None:
+            await response(scope, receive, send)
 
     async def _inject_faults(self, scope: Scope) -> None:
         query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
@@ -256,6 +300,34 @@ class FrontDoorApp(FastAPI):
     async def behind_front_door(self, scope: Scope, receive: Receive, send: Send) -> None:
         """FastAPI's own handling, for what the front door does not route directly."""
         await super().__call__(scope, receive, send)
+
+
+async def _buffered(receive: Receive) -> Receive:
+    """The request body read now (through the size limit), then served again from memory: the same
+    messages, and the same error at the same point if the body is too large."""
+    messages: list[Message] = []
+    failure: ArmError | None = None
+    limited = _limited(receive)
+    while True:
+        try:
+            message = await limited()
+        except ArmError as error:
+            failure = error
+            break
+        messages.append(message)
+        if message["type"] != "http.request" or not message.get("more_body", False):
+            break
+    pending = iter(messages)
+
+    async def replay() -> Message:
+        message = next(pending, None)
+        if message is not None:
+            return message
+        if failure is not None:
+            raise failure
+        return await receive()
+
+    return replay
 
 
 def _limited(receive: Receive) -> Receive:

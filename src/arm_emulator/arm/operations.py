@@ -173,13 +173,14 @@ def advance_operation(runtime: Runtime, operation_id: str, *, polled: bool = Fal
 def catch_up(runtime: Runtime, key_prefix: str = "", limit: int = 500) -> int:
     """Advance every due operation on resources under `key_prefix`; returns how many were due."""
     now = runtime.clock.now()
+    # The batch is one transaction (one commit for all); each operation's failure undoes only its own step.
     with runtime.store.transaction() as tx:
         due = tx.due_operation_ids(now, key_prefix, limit)
-    for operation_id in due:
-        try:
-            advance_operation(runtime, operation_id)
-        except Exception:  # one bad row must not stop every operation due after it
-            log.exception("operation %s could not advance", operation_id)
+        for operation_id in due:
+            try:
+                advance_operation(runtime, operation_id)
+            except Exception:  # one bad row must not stop every operation due after it
+                log.exception("operation %s could not advance", operation_id)
     return len(due)
 
 

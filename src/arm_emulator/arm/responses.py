@@ -65,4 +65,7 @@ def base_url(request: Request, public_url: str | None) -> str:
     """Where clients reach us: the configured public URL, else the request's own scheme and host."""
     if public_url:
         return public_url
-    return f"{request.url.scheme}://{request.headers.get('host') or request.url.netloc}"
+    host = request.headers.get("host")
+    if host:  # the usual case, without building the request's whole URL
+        return f"{request.scope.get('scheme', 'http')}://{host}"
+    return f"{request.url.scheme}://{request.url.netloc}"

@@ -20,8 +20,8 @@ from .actions import action_segment, find_action, run_action
 from .auth import caller
 from .bodies import check_tags, digest, merge_patch, parse_json_object, validate
 from .conditions import check_existing, check_write, new_etag
-from .embedding import fill_listed_children, sync_parent
-from .endpoints import endpoint
+from .embedding import sync_parent
+from .endpoints import endpoint, in_one_transaction
 from .lro_timing import resolve as resolve_timing
 from .operations import canceled_by_delete, fresh_resource, polling_headers, retry_after, start_operation
 from .operations import catch_up as catch_up_operations
@@ -177,7 +177,7 @@ class ResourceRoutes:
                     op,
                     profile,
                 )
-            fill_listed_children(tx, runtime.registry, rid.type_key, rid.key, record.body)
+            # `build` listed the stored children in this same transaction.
             record = record.evolve(raw=dump_json(record.body).decode())  # serialised once: stored and sent
             tx.put_resource(record, new=existing is None)
             sync_parent(tx, self.rt, rid.type_key, rid.parent_key, now)
@@ -263,6 +263,7 @@ class ResourceRoutes:
 
     # -- operations ----------------------------------------------------------------------------------
 
+    @in_one_transaction
     async def create_or_update(self, request: Request, params: dict[str, str]) -> Response:
         runtime = runtime_of(request)
         raw_body = await request.body()
@@ -330,6 +331,7 @@ class ResourceRoutes:
             raise errors.resource_not_found(rid.type_path_with_names, rid.resource_group)
         return api_version, record
 
+    @in_one_transaction
     async def update(self, request: Request, params: dict[str, str]) -> Response:
         runtime = runtime_of(request)
         raw_body = await request.body()
@@ -366,6 +368,7 @@ class ResourceRoutes:
         profile = self.rt.lifecycle.patch_tags_only if tags_only else self.rt.lifecycle.patch
         return self._write(runtime, request, rid, api_version, body, existing, profile, "update")
 
+    @in_one_transaction
     async def delete(self, request: Request, params: dict[str, str]) -> Response:
         runtime = runtime_of(request)
         rid = self._resource_id(params)

@@ -160,7 +160,7 @@ class ResourceWriter:
             carry_over(body, hidden(models.shape, existing.body))
         body = self.rt.prepare(self.context(runtime, rid, api_version, existing), body)
         with runtime.store.transaction() as tx:  # what it lists is never the request's to set
-            fill_listed_children(tx, runtime.registry, rid.type_key, rid.key, body)
+            fill_listed_children(tx, runtime.registry, rid.type_key, rid.key, body, new=existing is None)
         # The fields this version knows are shaped by its model; the others are stored as they are.
         return carry_over(_shaped(models, body), hidden(models.shape, body))
 

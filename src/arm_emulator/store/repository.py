@@ -29,6 +29,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
 
 from . import tables
+from .checkpoints import BACKSTOP_PAGES, WalCheckpointer
 from .tables import (
     control_state,
     deployment_operations,
@@ -460,13 +461,49 @@ def _deployment_from_row(row: Mapping[str, Any]) -> DeploymentRecord:
     )
 
 
+class _CountingConnection:
+    """The transaction's SQLAlchemy connection, counting the statements that may write (see
+    `StoreTransaction.writes`); reads pass straight through."""
+
+    def __init__(self, connection: Connection, tx: StoreTransaction) -> None:
+        self.connection = connection
+        self._tx = tx
+
+    def execute(self, statement: Any, *args: Any, **kwargs: Any) -> Any:
+        if getattr(statement, "is_dml", True):
+            self._tx.writes += 1
+        return self.connection.execute(statement, *args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.connection, name)
+
+
 class StoreTransaction:
     """Domain operations inside one database transaction."""
 
     def __init__(self, connection: Connection, statements: _Statements) -> None:
-        self._c = connection
+        self._c = _CountingConnection(connection, self)
         self._statements = statements
         self._dbapi = connection.connection.driver_connection
+        # Statements run that may have changed something: a joined block's failure undoes only its own.
+        self.writes = 0
+        self._savepoints = 0
+
+    def _savepoint(self) -> str:
+        """Mark the present state, to go back to if the block that starts here fails."""
+        self._savepoints += 1
+        name = f"arm_block_{self._savepoints}"
+        self._dbapi.execute(f"SAVEPOINT {name}")  # type: ignore[union-attr]  # the driver's own: cheaper
+        return name
+
+    def _back_to(self, savepoint: str | None) -> None:
+        """Undo what a failed block did: to its savepoint, or (nothing was written before it) all of it.
+        Either also clears PostgreSQL's "transaction aborted" state after a failed statement."""
+        if savepoint is not None:
+            self._dbapi.execute(f"ROLLBACK TO SAVEPOINT {savepoint}")  # type: ignore[union-attr]
+        else:
+            self._dbapi.rollback()  # type: ignore[union-attr]
+            self.writes = 0
 
     def _run(self, key: Any, build: Any, values: dict[str, Any]) -> Any:
         """Run a prepared statement on the DBAPI cursor; the cursor, for its rows or rowcount."""
@@ -484,6 +521,7 @@ class StoreTransaction:
             cursor.close()
 
     def _write(self, key: str, statement: Any, values: dict[str, Any]) -> int:
+        self.writes += 1
         cursor = self._run(key, statement, values)
         count: int = cursor.rowcount
         cursor.close()
@@ -884,6 +922,7 @@ class StoreTransaction:
             values = {name: getattr(record, name) for name in _JOURNAL_FIELDS}
             values["path_key"] = record.path.lower()
             rows.append(prepared.parameters(values))
+        self.writes += 1
         cursor = self._dbapi.cursor()  # type: ignore[union-attr]
         cursor.executemany(prepared.sql, rows)
         cursor.close()
@@ -1162,6 +1201,7 @@ class SqlStore:
         self._owner: int | None = None
         self._snapshots = 0
         self._snapshots_done = threading.Condition()
+        self._checkpointer: WalCheckpointer | None = None
 
     def open(self) -> None:
         kwargs: dict[str, Any] = {}
@@ -1178,11 +1218,17 @@ class SqlStore:
         _create_schema(engine)
         self._engine = engine
         self._statements = _Statements(engine.dialect)
+        if is_sqlite and self.has_snapshots:  # a file: its log is checkpointed off the request path
+            self._checkpointer = WalCheckpointer(engine)
+            self._checkpointer.start()
 
     def close(self, *, snapshot_wait_seconds: float = 30.0) -> None:
         # A snapshot still being read (an export in a worker thread) finishes first.
         with self._snapshots_done:
             self._snapshots_done.wait_for(lambda: self._snapshots == 0, timeout=snapshot_wait_seconds)
+        if self._checkpointer is not None:
+            self._checkpointer.stop()
+            self._checkpointer = None
         if self._connection is not None:
             self._connection.close()
             self._connection = None
@@ -1209,11 +1255,20 @@ class SqlStore:
 
     @contextmanager
     def transaction(self) -> Iterator[StoreTransaction]:
-        """A transaction; one opened inside another joins it: it commits or rolls back with the
-        outer one (an inner failure the caller catches does not undo the inner writes)."""
-        if self._current is not None:
+        """A transaction; one opened inside another joins it: it commits with the outer one, and when
+        it fails its own writes are undone (as if it had been a transaction of its own) while the
+        outer one goes on with what was written before it."""
+        current = self._current
+        if current is not None:
             self._connect()  # the same thread, or an error
-            yield self._current
+            # A block that joins keeps its own all-or-nothing: a failure the caller catches undoes the
+            # block's writes and nothing before it (a savepoint only when something was written before).
+            savepoint = current._savepoint() if current.writes else None
+            try:
+                yield current
+            except BaseException:
+                current._back_to(savepoint)
+                raise
             return
         connection = self._connect()
         assert self._statements is not None
@@ -1264,6 +1319,11 @@ class SqlStore:
             connection.connection.driver_connection.rollback()  # type: ignore[union-attr]
         except Exception:
             connection.invalidate()  # `_connect` opens a fresh one
+
+    @property
+    def wal_checkpoints(self) -> int | None:
+        """Checkpoints the WAL thread has run (`store.checkpoints`); None when there is none (not a SQLite file)."""
+        return self._checkpointer.checkpoints if self._checkpointer is not None else None
 
     @property
     def has_snapshots(self) -> bool:
@@ -1325,4 +1385,5 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # NORMAL in WAL mode survives a process crash (only power loss can drop the last commits).
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute(f"PRAGMA wal_autocheckpoint={BACKSTOP_PAGES}")  # store.checkpoints does it sooner
     cursor.close()

@@ -1,0 +1,110 @@
+"""A write (PUT, PATCH, DELETE) reads, checks and writes in one store transaction: the front door's
+checks, the controls' counter and the handler share it (in-process, counting the store's entries)."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from arm_emulator.app import create_app
+from arm_emulator.arm.journal import Journal
+from arm_emulator.settings import Settings
+from arm_emulator.store.repository import SqlStore
+
+SUB = "00000000-0000-4000-8000-0000000000c1"
+HC = "api-version=2024-03-31"
+GROUP = f"/subscriptions/{SUB}/resourceGroups/one-tx"
+WORKSPACES = f"{GROUP}/providers/Microsoft.HealthcareApis/workspaces"
+GENERIC = f"{GROUP}/providers/Contoso.Widgets/gadgets"
+LOCKS = "api-version=2020-05-01"
+
+
+class Entries:
+    """Outermost transactions and counter reads outside one, since the last `take` (the journal's
+    batched write, one per event-loop turn for all requests of that turn, is not a request's)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.count = 0
+        original_transaction, original_version = SqlStore.transaction, SqlStore.control_version
+        original_flush = Journal.flush
+
+        @contextlib.contextmanager
+        def transaction(store: SqlStore) -> Iterator[Any]:
+            self.count += store._current is None
+            with original_transaction(store) as tx:
+                yield tx
+
+        def control_version(store: SqlStore) -> int:
+            self.count += store._current is None
+            return original_version(store)
+
+        def flush(journal: Journal) -> None:
+            before = self.count
+            original_flush(journal)
+            self.count = before
+
+        monkeypatch.setattr(SqlStore, "transaction", transaction)
+        monkeypatch.setattr(SqlStore, "control_version", control_version)
+        monkeypatch.setattr(Journal, "flush", flush)
+
+    def take(self) -> int:
+        count, self.count = self.count, 0
+        return count
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> Iterator[TestClient]:
+    # The walker waits an hour between rounds: its own transactions are not a request's.
+    app = create_app(Settings(data_dir=tmp_path, port=0, walker_interval_seconds=3600))
+    with TestClient(app, base_url="https://emulator", headers={"Authorization": "Bearer t"}) as client:
+        assert client.put(f"{GROUP}?api-version=2021-04-01", json={"location": "eastus"}).status_code == 201
+        assert client.put(f"{WORKSPACES}/parent?{HC}", json={"location": "eastus"}).status_code == 201
+        yield client
+
+
+def test_every_write_is_one_transaction(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    entries = Entries(monkeypatch)
+    writes = [
+        ("PUT", f"{WORKSPACES}/ws1?{HC}", {"location": "eastus"}, 201),  # synchronous create
+        ("PUT", f"{WORKSPACES}/ws1?{HC}", {"location": "eastus", "tags": {"a": "1"}}, 200),  # replace
+        ("PUT", f"{WORKSPACES}/parent/dicomservices/dicom1?{HC}", {"location": "eastus"}, 201),  # starts an LRO
+        ("PATCH", f"{WORKSPACES}/ws1?{HC}", {"tags": {"b": "2"}}, 200),
+        ("PUT", f"{GENERIC}/g1?api-version=2024-01-01", {"location": "eastus"}, 201),  # a generic type
+        ("DELETE", f"{GENERIC}/g1?api-version=2024-01-01", None, 200),
+        ("DELETE", f"{WORKSPACES}/parent/dicomservices/dicom1?{HC}", None, 202),
+        ("DELETE", f"{WORKSPACES}/nothing?{HC}", None, 204),
+    ]
+    for method, url, body, status in writes:
+        entries.take()
+        response = client.request(method, url, json=body)
+        assert response.status_code == status, (method, url, response.text)
+        assert entries.take() == 1, (method, url)
+
+
+def test_a_write_refused_at_the_front_door_is_one_transaction_and_the_same_error(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lock = f"{GROUP}/providers/Microsoft.Authorization/locks/ro?{LOCKS}"
+    assert client.put(lock, json={"properties": {"level": "ReadOnly"}}).status_code in (200, 201)
+    entries = Entries(monkeypatch)
+    response = client.put(f"{WORKSPACES}/ws2?{HC}", json={"location": "eastus"})
+    assert response.status_code == 409 and response.json()["error"]["code"] == "ScopeLocked"
+    assert entries.take() == 1
+    assert client.get(f"{WORKSPACES}/ws2?{HC}").status_code == 404  # nothing written
+
+
+def test_a_failed_scope_check_leaves_nothing_behind(client: TestClient) -> None:
+    """As when the scope check had a transaction of its own: the subscription it registers on first use
+    goes with its failure (the group does not exist), though the request's transaction goes on."""
+    other = "00000000-0000-4000-8000-0000000000c2"
+    path = f"/subscriptions/{other}/resourceGroups/missing/providers/Microsoft.HealthcareApis/workspaces/w1?{HC}"
+    response = client.put(path, json={"location": "eastus"})
+    assert response.status_code == 404 and response.json()["error"]["code"] == "ResourceGroupNotFound"
+    listed = client.get("/subscriptions?api-version=2022-12-01").json()["value"]
+    assert SUB in [s["subscriptionId"] for s in listed]
+    assert other not in [s["subscriptionId"] for s in listed]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-import time
 from contextlib import closing
 from pathlib import Path
 
@@ -374,23 +373,3 @@ def test_an_operation_claimed_by_one_store_is_passed_over_by_another(store: SqlS
             assert second.claim_operation("op1") is not None  # let go with the first transaction
     finally:
         other.close()
-
-
-@pytest.mark.sqlite_only
-def test_the_log_is_checkpointed_into_the_database_file_by_its_own_thread(store: SqlStore, database_url: str) -> None:
-    with store.transaction() as tx:
-        tx.put_resource(_resource("/rg/checkpointed"))
-    seen = store.wal_checkpoints
-    assert seen is not None
-    deadline = time.monotonic() + 10
-    while store.wal_checkpoints == seen and time.monotonic() < deadline:  # its thread's next round
-        time.sleep(0.05)
-    assert store.wal_checkpoints > seen
-    # `immutable` reads the database file alone, not the log: the write is in the file itself, long
-    # before the log reaches the in-line checkpoint's size.
-    database = sqlalchemy.make_url(database_url).database
-    with closing(sqlite3.connect(f"file:{database}?immutable=1", uri=True)) as direct:
-        keys = [row[0] for row in direct.execute("SELECT key FROM resources")]
-    assert "/rg/checkpointed" in keys
-    with store.transaction() as tx:
-        assert tx.get_resource("/rg/checkpointed") is not None

@@ -29,7 +29,6 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
 
 from . import tables
-from .checkpoints import BACKSTOP_PAGES, WalCheckpointer
 from .tables import (
     control_state,
     deployment_operations,
@@ -1201,7 +1200,6 @@ class SqlStore:
         self._owner: int | None = None
         self._snapshots = 0
         self._snapshots_done = threading.Condition()
-        self._checkpointer: WalCheckpointer | None = None
 
     def open(self) -> None:
         kwargs: dict[str, Any] = {}
@@ -1218,17 +1216,11 @@ class SqlStore:
         _create_schema(engine)
         self._engine = engine
         self._statements = _Statements(engine.dialect)
-        if is_sqlite and self.has_snapshots:  # a file: its log is checkpointed off the request path
-            self._checkpointer = WalCheckpointer(engine)
-            self._checkpointer.start()
 
     def close(self, *, snapshot_wait_seconds: float = 30.0) -> None:
         # A snapshot still being read (an export in a worker thread) finishes first.
         with self._snapshots_done:
             self._snapshots_done.wait_for(lambda: self._snapshots == 0, timeout=snapshot_wait_seconds)
-        if self._checkpointer is not None:
-            self._checkpointer.stop()
-            self._checkpointer = None
         if self._connection is not None:
             self._connection.close()
             self._connection = None
@@ -1321,11 +1313,6 @@ class SqlStore:
             connection.invalidate()  # `_connect` opens a fresh one
 
     @property
-    def wal_checkpoints(self) -> int | None:
-        """Checkpoints the WAL thread has run (`store.checkpoints`); None when there is none (not a SQLite file)."""
-        return self._checkpointer.checkpoints if self._checkpointer is not None else None
-
-    @property
     def has_snapshots(self) -> bool:
         """Whether `snapshot` can open a connection besides the main one (not for in-memory SQLite)."""
         return self._engine is not None and not isinstance(self._engine.pool, StaticPool)
@@ -1385,5 +1372,4 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # NORMAL in WAL mode survives a process crash (only power loss can drop the last commits).
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=5000")
-    cursor.execute(f"PRAGMA wal_autocheckpoint={BACKSTOP_PAGES}")  # store.checkpoints does it sooner
     cursor.close()

@@ -752,17 +752,10 @@ def run(options: argparse.Namespace) -> dict[str, Any]:
 
 def new_postgres_database() -> str:
     """An empty database on the bench's PostgreSQL server, as a SQLAlchemy URL."""
-    import sqlalchemy  # the emulator's own dependency; only this part of the bench needs it
+    from arm_emulator.store.server_databases import create_empty_database  # only this part of the bench needs it
 
     assert POSTGRES_URL is not None
-    name = f"arm_bench_{secrets.token_hex(6)}"
-    admin = sqlalchemy.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    finally:
-        admin.dispose()
-    return sqlalchemy.engine.make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    return create_empty_database(POSTGRES_URL, f"arm_bench_{secrets.token_hex(6)}")
 
 
 def write_loads(urls: list[str], run_id: str) -> dict[str, list[Load]]:

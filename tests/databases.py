@@ -7,8 +7,7 @@ import os
 import uuid
 from pathlib import Path
 
-import sqlalchemy
-from sqlalchemy.engine import make_url
+from arm_emulator.store.server_databases import create_empty_database
 
 TEST_DATABASE_URL = os.environ.get("ARM_EMULATOR_TEST_DATABASE_URL")
 
@@ -21,11 +20,4 @@ def fresh_database_url(directory: Path) -> str:
     """An empty database: a SQLite file in `directory`, or a new database on the test server."""
     if TEST_DATABASE_URL is None:
         return f"sqlite:///{(directory / 'store.db').as_posix()}"
-    name = f"arm_{uuid.uuid4().hex[:16]}"
-    admin = sqlalchemy.create_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    finally:
-        admin.dispose()
-    return make_url(TEST_DATABASE_URL).set(database=name).render_as_string(hide_password=False)
+    return create_empty_database(TEST_DATABASE_URL, f"arm_{uuid.uuid4().hex[:16]}")

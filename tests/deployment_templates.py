@@ -1,9 +1,14 @@
 """ARM templates for the deployment tests, in the style of Microsoft's quickstarts for the emulated
-providers (azure-quickstart-templates: quickstarts/microsoft.healthcareapis, microsoft.deviceupdate)."""
+providers (azure-quickstart-templates: quickstarts/microsoft.healthcareapis, microsoft.deviceupdate),
+and the polling the tests share."""
 
 from __future__ import annotations
 
+import copy
+import time
 from typing import Any
+
+import httpx
 
 SCHEMA = "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#"
 SUBSCRIPTION_SCHEMA = "https://schema.management.azure.com/schemas/2018-05-01/subscriptionDeploymentTemplate.json#"
@@ -311,3 +316,48 @@ def workspace(name: str, **extra: Any) -> dict[str, Any]:
 def values(**parameters: Any) -> dict[str, Any]:
     """Parameters as a deployment request carries them."""
     return {name: {"value": value} for name, value in parameters.items()}
+
+
+def subscription_group_deployment(name: str, subscription_id: str) -> dict[str, Any]:
+    """A nested deployment (inner scope) of SUBSCRIPTION_GROUP_AND_WORKSPACE into a subscription, for
+    management-group and tenant templates; it passes on their groupName and workspaceName parameters."""
+    return {
+        "type": "Microsoft.Resources/deployments",
+        "apiVersion": "2022-09-01",
+        "name": name,
+        "subscriptionId": subscription_id,
+        "location": "[deployment().location]",
+        "properties": {
+            "mode": "Incremental",
+            "expressionEvaluationOptions": {"scope": "inner"},
+            "parameters": {
+                "groupName": {"value": "[parameters('groupName')]"},
+                "workspaceName": {"value": "[parameters('workspaceName')]"},
+            },
+            "template": copy.deepcopy(SUBSCRIPTION_GROUP_AND_WORKSPACE),
+        },
+    }
+
+
+def account_then_workspace(account: str, space: str, **outputs: Any) -> dict[str, Any]:
+    """A slow Device Update account and a workspace that waits for it; the account's final state is
+    an output (`accountState`), besides `outputs`."""
+    state = {
+        "type": "string",
+        "value": f"[reference(resourceId('Microsoft.DeviceUpdate/accounts', '{account}'), "
+        f"'{DU_API}').provisioningState]",
+    }
+    resources = (slow_account(account), workspace(space, dependsOn=[account]))
+    return plain(*resources, outputs={"accountState": state, **outputs})
+
+
+def wait_for_status(http: httpx.Client, status_url: str, timeout: float = 30) -> dict[str, Any]:
+    """Poll a deployment's operation status until it ends (the emulator runs it in the background)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        response = http.get(status_url)
+        assert response.status_code == 200, response.text
+        status: dict[str, Any] = response.json()
+        if status["status"] in ("Succeeded", "Failed", "Canceled") or time.monotonic() > deadline:
+            return status
+        time.sleep(0.02)

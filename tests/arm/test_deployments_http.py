@@ -17,17 +17,18 @@ from deployment_templates import (
     DEVICE_UPDATE,
     IOT_CONNECTOR,
     WORKSPACE_FHIR_DICOM,
+    account_then_workspace,
     nested,
     plain,
     slow_account,
     values,
+    wait_for_status,
     workspace,
 )
 from emulator_process import EmulatorProcess
 
 API = "api-version=2025-04-01"
 HEALTH = "api-version=2024-03-31"
-TERMINAL = ("Succeeded", "Failed", "Canceled")
 
 
 def group_path(group: str) -> str:
@@ -43,22 +44,10 @@ def start(http: httpx.Client, group: str, name: str, template: dict[str, Any], *
     return http.put(f"{deployment_path(group, name)}?{API}", json={"properties": properties, **body})
 
 
-def wait(http: httpx.Client, status_url: str, timeout: float = 30) -> dict[str, Any]:
-    """Poll a deployment's operation status until it ends (the emulator runs it in the background)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        response = http.get(status_url)
-        assert response.status_code == 200, response.text
-        body: dict[str, Any] = response.json()
-        if body["status"] in TERMINAL or time.monotonic() > deadline:
-            return body
-        time.sleep(0.02)
-
-
 def deploy(http: httpx.Client, group: str, name: str, template: dict[str, Any], **body: Any) -> dict[str, Any]:
     created = start(http, group, name, template, **body)
     assert created.status_code in (200, 201), created.text
-    wait(http, created.headers["azure-asyncoperation"])
+    wait_for_status(http, created.headers["azure-asyncoperation"])
     shown = http.get(f"{deployment_path(group, name)}?{API}")
     assert shown.status_code == 200
     result: dict[str, Any] = shown.json()
@@ -89,7 +78,7 @@ def test_create_is_an_lro_and_deploys_workspace_fhir_and_dicom(http: httpx.Clien
     assert re.fullmatch(
         rf"{deployment_path(resource_group, 'hds')}/operationStatuses/[-0-9a-f]{{36}}", status_url.path
     ), status_url
-    assert wait(http, str(status_url)) == {"status": "Succeeded"}
+    assert wait_for_status(http, str(status_url)) == {"status": "Succeeded"}
 
     shown = http.get(f"{deployment_path(resource_group, 'hds')}?{API}").json()
     properties = shown["properties"]
@@ -161,7 +150,7 @@ def test_second_put_answers_200_and_replaces_the_run(http: httpx.Client, resourc
     again = start(http, resource_group, "again", template)
     assert again.status_code == 200
     assert again.json()["properties"]["provisioningState"] == "Accepted"
-    assert wait(http, again.headers["azure-asyncoperation"])["status"] == "Succeeded"
+    assert wait_for_status(http, again.headers["azure-asyncoperation"])["status"] == "Succeeded"
     assert http.head(f"{deployment_path(resource_group, 'again')}?{API}").status_code == 204
     assert http.head(f"{deployment_path(resource_group, 'nope')}?{API}").status_code == 404
     missing = http.get(f"{deployment_path(resource_group, 'nope')}?{API}")
@@ -220,7 +209,7 @@ def test_a_failing_resource_fails_the_deployment_with_its_error(http: httpx.Clie
         "properties": {},
     }
     created = start(http, resource_group, "broken", plain(workspace(ws), orphan))
-    status = wait(http, created.headers["azure-asyncoperation"])
+    status = wait_for_status(http, created.headers["azure-asyncoperation"])
     assert status["status"] == "Failed"
     error = status["error"]
     assert error["code"] == "DeploymentFailed"
@@ -246,7 +235,7 @@ def test_a_read_only_lock_fails_each_write_with_scope_locked(http: httpx.Client,
     try:
         created = start(http, resource_group, "locked", plain(workspace(unique("ws"))))
         assert created.status_code == 201, created.text
-        status = wait(http, created.headers["azure-asyncoperation"])
+        status = wait_for_status(http, created.headers["azure-asyncoperation"])
         assert status["status"] == "Failed"
         assert [d["code"] for d in status["error"]["details"]] == ["ScopeLocked"]
     finally:
@@ -454,7 +443,7 @@ def test_az_spliced_body_with_comments_and_trailing_commas(http: httpx.Client, r
         headers={"content-type": "application/json"},
     )
     assert created.status_code == 201, created.text
-    assert wait(http, created.headers["azure-asyncoperation"])["status"] == "Succeeded"
+    assert wait_for_status(http, created.headers["azure-asyncoperation"])["status"] == "Succeeded"
     assert http.get(health(resource_group, "workspaces", ws)).status_code == 200
 
 
@@ -573,6 +562,15 @@ def _operations_by_name(http: httpx.Client, path: str) -> dict[str, dict[str, An
     return {op["properties"]["targetResource"]["resourceName"]: op for op in listed}
 
 
+def _wait_for_operation(http: httpx.Client, path: str, name: str) -> dict[str, Any]:
+    """The deployment's operation on resource `name`, once the run has started it."""
+    deadline = time.monotonic() + 10
+    while name not in _operations_by_name(http, path):
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    return _operations_by_name(http, path)[name]
+
+
 def test_a_restart_in_the_middle_of_a_deployment_resumes_it_to_succeeded(tmp_path: Any) -> None:
     """The process running a deployment stops while a resource's write is in progress (an hour a step);
     started again, it takes the run up: the account's write ends, the workspace that depends on it is
@@ -580,18 +578,7 @@ def test_a_restart_in_the_middle_of_a_deployment_resumes_it_to_succeeded(tmp_pat
     process = EmulatorProcess(tmp_path / "restart", auth_mode="strict", deployment_lease_seconds="1").start()
     try:
         account, space, group = unique("adu"), unique("ws"), unique("rg-")
-        template = plain(
-            slow_account(account),
-            workspace(space, dependsOn=[account]),
-            outputs={
-                "accountState": {
-                    "type": "string",
-                    "value": f"[reference(resourceId('Microsoft.DeviceUpdate/accounts', '{account}'), "
-                    "'2023-07-01').provisioningState]",
-                },
-                "workspaceName": {"type": "string", "value": space},
-            },
-        )
+        template = account_then_workspace(account, space, workspaceName={"type": "string", "value": space})
         path = deployment_path(group, "resumed")
         with _strict_client(process) as http:
             assert (
@@ -599,11 +586,7 @@ def test_a_restart_in_the_middle_of_a_deployment_resumes_it_to_succeeded(tmp_pat
             )
             created = start(http, group, "resumed", template)
             assert created.status_code == 201, created.text
-            deadline = time.monotonic() + 10
-            while account not in _operations_by_name(http, path):
-                assert time.monotonic() < deadline
-                time.sleep(0.02)
-            before = _operations_by_name(http, path)[account]
+            before = _wait_for_operation(http, path, account)
         process.stop(signal.SIGKILL)  # its lease lapses: the next start takes the run up after it
         process.start()
         with _strict_client(process) as http:
@@ -612,7 +595,7 @@ def test_a_restart_in_the_middle_of_a_deployment_resumes_it_to_succeeded(tmp_pat
         # A day later every token issued before has expired (the run's own too: it gets a fresh one).
         with _strict_client(process) as http:
             status_url = httpx.URL(created.headers["azure-asyncoperation"])  # the new process has a new port
-            assert wait(http, status_url.raw_path.decode())["status"] == "Succeeded"
+            assert wait_for_status(http, status_url.raw_path.decode())["status"] == "Succeeded"
             shown = http.get(f"{path}?{API}").json()["properties"]
             assert shown["provisioningState"] == "Succeeded"
             assert shown["outputs"] == {
@@ -654,11 +637,7 @@ def test_a_clean_stop_during_complete_mode_deletes_hands_the_run_to_the_next_sta
             assert http.get(account_url).json()["properties"]["provisioningState"] == "Succeeded"
             created = start(http, group, "complete", plain(workspace(space)), properties={"mode": "Complete"})
             assert created.status_code == 201, created.text
-            deadline = time.monotonic() + 10
-            while account not in _operations_by_name(http, path):
-                assert time.monotonic() < deadline
-                time.sleep(0.02)
-            before = _operations_by_name(http, path)[account]
+            before = _wait_for_operation(http, path, account)
             assert before["properties"]["provisioningOperation"] == "Delete"
         process.stop(signal.SIGTERM)
         process.start()
@@ -666,7 +645,7 @@ def test_a_clean_stop_during_complete_mode_deletes_hands_the_run_to_the_next_sta
             assert http.get(f"{path}?{API}").json()["properties"]["provisioningState"] == "Running"
             assert http.post("/_emulator/clock/advance", json={"seconds": 24 * 3600}).status_code == 200
             status_url = httpx.URL(created.headers["azure-asyncoperation"])
-            assert wait(http, status_url.raw_path.decode())["status"] == "Succeeded"
+            assert wait_for_status(http, status_url.raw_path.decode())["status"] == "Succeeded"
             operations = _operations_by_name(http, path)
             assert {name: op["properties"]["provisioningState"] for name, op in operations.items()} == {
                 account: "Succeeded",

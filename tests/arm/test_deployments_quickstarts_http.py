@@ -12,7 +12,8 @@ from typing import Any
 import httpx
 import pytest
 from conftest import REPO_ROOT, SUBSCRIPTION, unique
-from test_deployments_http import API, deployment_path, wait
+from deployment_templates import wait_for_status
+from test_deployments_http import API, deployment_path
 
 QUICKSTARTS = REPO_ROOT / "tests" / "templates" / "quickstarts"
 
@@ -66,7 +67,7 @@ def test_quickstart_deploys_to_succeeded(http: httpx.Client, resource_group: str
     if created.status_code == 400:
         pytest.fail(f"{name}: {created.text}")
     assert created.status_code == 201, created.text
-    status = wait(http, created.headers["azure-asyncoperation"])
+    status = wait_for_status(http, created.headers["azure-asyncoperation"])
     assert status["status"] == "Succeeded", json.dumps(status)[:2000]
     outputs = http.get(f"{deployment_path(resource_group, 'qs')}?{API}").json()["properties"].get("outputs") or {}
     assert set(outputs) == set(template.get("outputs", {})), outputs
@@ -81,5 +82,5 @@ def test_subscription_quickstart(http: httpx.Client) -> None:
     body = {"location": "eastus", "properties": {"mode": "Incremental", "template": template, "parameters": parameters}}
     created = http.put(path, json=body)
     assert created.status_code == 201, created.text
-    status = wait(http, created.headers["azure-asyncoperation"])
+    status = wait_for_status(http, created.headers["azure-asyncoperation"])
     assert status["status"] == "Succeeded", json.dumps(status)[:2000]

@@ -4,14 +4,12 @@ into a subscription, and the ARM errors for what the emulator does not serve."""
 
 from __future__ import annotations
 
-import copy
-import time
 from typing import Any
 
 import httpx
 import pytest
 from conftest import SUBSCRIPTION, unique
-from deployment_templates import SUBSCRIPTION_GROUP_AND_WORKSPACE, values
+from deployment_templates import subscription_group_deployment, values, wait_for_status
 
 API = "api-version=2025-04-01"
 MG_SCHEMA = "https://schema.management.azure.com/schemas/2019-08-01/managementGroupDeploymentTemplate.json#"
@@ -35,24 +33,7 @@ def into_subscription(schema: str) -> dict[str, Any]:
             "workspaceName": {"type": "string"},
             "nestedName": {"type": "string", "defaultValue": "[concat('into-', parameters('groupName'))]"},
         },
-        "resources": [
-            {
-                "type": "Microsoft.Resources/deployments",
-                "apiVersion": "2022-09-01",
-                "name": "[parameters('nestedName')]",
-                "subscriptionId": "[parameters('subscriptionId')]",
-                "location": "[deployment().location]",
-                "properties": {
-                    "mode": "Incremental",
-                    "expressionEvaluationOptions": {"scope": "inner"},
-                    "parameters": {
-                        "groupName": {"value": "[parameters('groupName')]"},
-                        "workspaceName": {"value": "[parameters('workspaceName')]"},
-                    },
-                    "template": copy.deepcopy(SUBSCRIPTION_GROUP_AND_WORKSPACE),
-                },
-            }
-        ],
+        "resources": [subscription_group_deployment("[parameters('nestedName')]", "[parameters('subscriptionId')]")],
         "outputs": {
             "tenantId": {"type": "string", "value": "[tenant().tenantId]"},
             "groupId": {
@@ -71,17 +52,6 @@ def body(template: dict[str, Any], location: str | None = "eastus", **parameters
     if location:
         deployment["location"] = location
     return deployment
-
-
-def wait(http: httpx.Client, status_url: str, timeout: float = 30) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout
-    while True:
-        response = http.get(status_url)
-        assert response.status_code == 200, response.text
-        status: dict[str, Any] = response.json()
-        if status["status"] in ("Succeeded", "Failed", "Canceled") or time.monotonic() > deadline:
-            return status
-        time.sleep(0.05)
 
 
 @pytest.fixture(params=["management-group", "tenant"])
@@ -107,7 +77,7 @@ def test_every_verb_at_management_group_and_tenant_scope(http: httpx.Client, sco
     assert created.status_code == 201, created.text
     assert created.json()["location"] == "eastus"
     assert "retry-after" in created.headers
-    assert wait(http, created.headers["azure-asyncoperation"])["status"] == "Succeeded"
+    assert wait_for_status(http, created.headers["azure-asyncoperation"])["status"] == "Succeeded"
 
     shown = http.get(f"{one}?{API}").json()
     assert shown["id"] == one and shown["type"] == "Microsoft.Resources/deployments"
@@ -155,7 +125,7 @@ def test_management_group_function_and_its_absence_elsewhere(http: httpx.Client)
     one = f"{management_group_scope(group)}{DEPLOYMENTS}/{unique('dep')}"
     created = http.put(f"{one}?{API}", json=body(template))
     assert created.status_code == 201, created.text
-    assert wait(http, created.headers["azure-asyncoperation"])["status"] == "Succeeded"
+    assert wait_for_status(http, created.headers["azure-asyncoperation"])["status"] == "Succeeded"
     value = http.get(f"{one}?{API}").json()["properties"]["outputs"]["group"]["value"]
     assert value["id"] == management_group_scope(group)
     assert value["name"] == group and value["type"] == "Microsoft.Management/managementGroups"
@@ -264,7 +234,7 @@ def test_a_tenant_deployment_deploys_into_a_management_group_and_on_into_a_subsc
     one = f"{DEPLOYMENTS}/{unique('dep')}"
     created = http.put(f"{one}?{API}", json=body(template))
     assert created.status_code == 201, created.text
-    assert wait(http, created.headers["azure-asyncoperation"])["status"] == "Succeeded"
+    assert wait_for_status(http, created.headers["azure-asyncoperation"])["status"] == "Succeeded"
     assert http.get(f"{one}?{API}").json()["properties"]["outputs"]["group"]["value"] == group_id
     middle = http.get(f"{management_group_scope(group_id)}{DEPLOYMENTS}/into-management-group?{API}").json()
     assert middle["properties"]["provisioningState"] == "Succeeded"

@@ -12,7 +12,8 @@ import json
 
 import httpx
 from conftest import REPO_ROOT, SUBSCRIPTION, unique
-from test_deployments_http import API, deployment_path, wait
+from deployment_templates import wait_for_status
+from test_deployments_http import API, deployment_path
 
 SUB = f"/subscriptions/{SUBSCRIPTION}"
 STORAGE_V = "api-version=2023-05-01"
@@ -211,7 +212,7 @@ def _deploy(
     name = unique("qs")
     created = http.put(f"{deployment_path(group, name)}?{API}", json=body)
     assert created.status_code == 201, created.text
-    status = wait(http, created.headers["azure-asyncoperation"])
+    status = wait_for_status(http, created.headers["azure-asyncoperation"])
     assert status["status"] == "Succeeded", json.dumps(status)[:2000]
     return http.get(f"{deployment_path(group, name)}?{API}").json()["properties"]
 

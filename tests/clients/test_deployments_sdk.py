@@ -18,6 +18,7 @@ from deployment_templates import (
     WORKSPACE_FHIR_DICOM,
     nested,
     plain,
+    slow_account,
     values,
     workspace,
 )
@@ -100,22 +101,11 @@ def test_validate_and_what_if(emulator: EmulatorProcess) -> None:
     ]
 
 
-def _slow_account(name: str) -> dict[str, Any]:
-    return {
-        "type": "Microsoft.DeviceUpdate/accounts",
-        "apiVersion": "2023-07-01",
-        "name": name,
-        "location": "westus2",
-        "tags": {"arm-emulator-lro-step-seconds": "3600"},
-        "properties": {},
-    }
-
-
 def test_cancel_a_running_deployment(emulator: EmulatorProcess) -> None:
     client = sdk_clients.deployments(emulator)
     group = _group(emulator)
     client.deployments.begin_create_or_update(
-        group, "slow", _deployment(plain(_slow_account(unique("adu")))), polling=False
+        group, "slow", _deployment(plain(slow_account(unique("adu")))), polling=False
     )
     deadline = time.monotonic() + 20
     while client.deployments.get(group, "slow").properties.provisioning_state != "Running":

@@ -4,14 +4,13 @@ generic `*_at_scope` methods (`/{scope}/providers/Microsoft.Resources/deployment
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 import pytest
 import sdk_clients
 from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
 from conftest import SUBSCRIPTION, unique
-from deployment_templates import SUBSCRIPTION_GROUP_AND_WORKSPACE, plain, values, workspace
+from deployment_templates import plain, subscription_group_deployment, values, workspace
 from emulator_process import EmulatorProcess
 from sdk_clients import Recorder
 
@@ -26,24 +25,7 @@ def into_subscription(schema: str, nested_name: str) -> dict[str, Any]:
         "$schema": schema,
         "contentVersion": "1.0.0.0",
         "parameters": {"groupName": {"type": "string"}, "workspaceName": {"type": "string"}},
-        "resources": [
-            {
-                "type": "Microsoft.Resources/deployments",
-                "apiVersion": "2022-09-01",
-                "name": nested_name,
-                "subscriptionId": SUBSCRIPTION,
-                "location": "[deployment().location]",
-                "properties": {
-                    "mode": "Incremental",
-                    "expressionEvaluationOptions": {"scope": "inner"},
-                    "parameters": {
-                        "groupName": {"value": "[parameters('groupName')]"},
-                        "workspaceName": {"value": "[parameters('workspaceName')]"},
-                    },
-                    "template": copy.deepcopy(SUBSCRIPTION_GROUP_AND_WORKSPACE),
-                },
-            }
-        ],
+        "resources": [subscription_group_deployment(nested_name, SUBSCRIPTION)],
         "outputs": {"tenantId": {"type": "string", "value": "[tenant().tenantId]"}},
     }
 

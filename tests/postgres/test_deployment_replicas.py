@@ -17,7 +17,7 @@ import httpx
 import pytest
 from conftest import SUBSCRIPTION, unique
 from databases import fresh_database_url
-from deployment_templates import plain, slow_account, workspace
+from deployment_templates import account_then_workspace, plain, slow_account
 from emulator_process import EmulatorProcess
 
 pytestmark = pytest.mark.postgres
@@ -80,17 +80,7 @@ def test_a_deployment_survives_a_new_replica_a_cancel_elsewhere_and_the_kill_of_
         group_url = f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{group}?api-version=2021-04-01"
         assert a.put(group_url, json={"location": "eastus"}).status_code == 201
         account, space, doomed = unique("adu"), unique("ws"), unique("adu")
-        template = plain(
-            slow_account(account),
-            workspace(space, dependsOn=[account]),
-            outputs={
-                "accountState": {
-                    "type": "string",
-                    "value": f"[reference(resourceId('Microsoft.DeviceUpdate/accounts', '{account}'), "
-                    "'2023-07-01').provisioningState]",
-                }
-            },
-        )
+        template = account_then_workspace(account, space)
         kept, canceled = deployment_path(group, "kept"), deployment_path(group, "canceled")
         for path, body in ((kept, template), (canceled, plain(slow_account(doomed)))):
             created = a.put(f"{path}?{API}", json={"properties": {"mode": "Incremental", "template": body}})

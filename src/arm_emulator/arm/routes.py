@@ -23,7 +23,7 @@ from .conditions import check_existing, check_write, new_etag
 from .embedding import sync_parent
 from .endpoints import endpoint, in_one_transaction
 from .lro_timing import resolve as resolve_timing
-from .operations import canceled_by_delete, fresh_resource, polling_headers, retry_after, start_operation
+from .operations import as_stored, canceled_by_delete, fresh_resource, polling_headers, retry_after, start_operation
 from .operations import catch_up as catch_up_operations
 from .paging import list_response
 from .resource_id import ResourceId, key_of
@@ -160,6 +160,7 @@ class ResourceRoutes:
         )
         record = self.writer.record(rid, body, existing, now)
         headers: dict[str, str] = {}
+        op: OperationRecord | None = None
         with runtime.store.transaction() as tx:
             if profile.synchronous:
                 record = record.evolve(body=self.writer.provisioned(runtime, rid, api_version, body, existing))
@@ -179,7 +180,8 @@ class ResourceRoutes:
                 )
             # `build` listed the stored children in this same transaction.
             record = record.evolve(raw=dump_json(record.body).decode())  # serialised once: stored and sent
-            tx.put_resource(record, new=existing is None)
+            stored = record if op is None else as_stored(runtime, tx, op, record, new=existing is None)
+            tx.put_resource(stored, new=existing is None)
             sync_parent(tx, self.rt, rid.type_key, rid.parent_key, now)
         headers["ETag"] = record.etag
         return raw_json_response(self._render_text(api_version, record), profile.status_code, headers)

@@ -30,7 +30,7 @@ from .resource_id import ResourceId, key_of
 from .resource_type import ApiVersionModels, LroProfile, Provider, ResourceType
 from .responses import base_url, dump_json, empty_response, json_response, raw_json_response, with_etag
 from .runtime import Runtime, runtime_of
-from .scopes import normalize_location, require_resource_group, require_subscription
+from .scopes import check_resource_group, normalize_location, require_resource_group, require_subscription
 from .writes import ResourceWriter, comparable
 
 
@@ -119,9 +119,9 @@ class ResourceRoutes:
 
     def _require_scope(self, runtime: Runtime, rid: ResourceId, *, location: str | None = None) -> None:
         with runtime.store.transaction() as tx:
-            require_resource_group(runtime, tx, rid.subscription_id, rid.resource_group, location_if_created=location)
+            check_resource_group(runtime, tx, rid.subscription_id, rid.resource_group, location_if_created=location)
             parent = rid.parent
-            if parent is not None and tx.get_resource(parent.key) is None:
+            if parent is not None and tx.resource_state(parent.key) is None:
                 raise errors.parent_resource_not_found(parent.id)
 
     def _render(self, api_version: str, record: ResourceRecord) -> dict[str, Any]:
@@ -152,7 +152,7 @@ class ResourceRoutes:
         existing: ResourceRecord | None,
         profile: LroProfile,
         kind: str,
-        target_digest: str | None = None,
+        requested: dict[str, Any] | None = None,
     ) -> Response:
         now = runtime.clock.now()
         body["systemData"] = self.writer.system_data(
@@ -166,7 +166,7 @@ class ResourceRoutes:
                 record = record.evolve(body=self.writer.provisioned(runtime, rid, api_version, body, existing))
             else:
                 op = self._start_operation(
-                    runtime, tx, request, rid, body, kind, api_version, profile, target_digest, existing
+                    runtime, tx, request, rid, body, kind, api_version, profile, requested, existing
                 )
                 state = profile.steps[0].provisioning_state
                 body["properties"]["provisioningState"] = state
@@ -196,7 +196,7 @@ class ResourceRoutes:
         kind: str,
         api_version: str,
         profile: LroProfile,
-        target_digest: str | None,
+        requested: dict[str, Any] | None,
         existing: ResourceRecord | None,
     ) -> OperationRecord:
         """The operation a write starts, timed as configured or asked (header, tag), failing if a
@@ -216,7 +216,11 @@ class ResourceRoutes:
             api_version=api_version,
             profile=profile,
             timing=timing,
-            target_digest=target_digest,
+            # Tells a client's retry of a PUT from a different PUT while the operation runs (none
+            # runs on when it ends in this write: fast mode).
+            target_digest=digest(requested)
+            if requested is not None and (timing.per_poll or timing.step_seconds)
+            else None,
             outcome=outcome,
             previous_body=existing.body if existing is not None and kind != "delete" else None,
         )
@@ -308,9 +312,7 @@ class ResourceRoutes:
                 return json_response(
                     self._render(api_version, existing), profile.status_code, self._record_headers(runtime, existing)
                 )
-        # The digest tells a client's retry of this PUT from a different one while its operation runs.
-        target_digest = None if profile.synchronous else digest(requested)
-        return self._write(runtime, request, rid, api_version, body, existing, profile, kind, target_digest)
+        return self._write(runtime, request, rid, api_version, body, existing, profile, kind, requested)
 
     async def get(self, request: Request, params: dict[str, str]) -> Response:
         api_version, record = self._read(request, params)

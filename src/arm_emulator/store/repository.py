@@ -248,6 +248,7 @@ _UPDATE_RESOURCE = (
 )
 _INSERT_OPERATION = insert(operations).values({c.name: bindparam(c.name) for c in operations.c})
 _SELECT_RESOURCE = select(resources).where(resources.c.key == bindparam("key"))
+_SELECT_RESOURCE_STATE = select(resources.c.provisioning_state).where(resources.c.key == bindparam("key"))
 _SELECT_OPERATION = select(operations).where(operations.c.id == bindparam("id"))
 # A walker's claim on an operation: on PostgreSQL a row another replica holds is passed over (it is
 # being advanced there); SQLite has no row locks (its writers take turns) and compiles this without.
@@ -656,6 +657,16 @@ class StoreTransaction:
     def get_resource(self, key: str) -> ResourceRecord | None:
         row = self._fetch_one("resource", _SELECT_RESOURCE, {"key": key})
         return _resource_from_row(row) if row is not None else None
+
+    def resource_state(self, key: str) -> str | None:
+        """Whether a resource is stored, without reading its body: its provisioning state ("" if it
+        has none), or None."""
+        cursor = self._run("resource state", _SELECT_RESOURCE_STATE, {"key": key})
+        try:
+            row = cursor.fetchone()
+        finally:
+            cursor.close()
+        return None if row is None else row[0] or ""
 
     def put_resource(self, record: ResourceRecord, *, new: bool | None = None) -> None:
         """Insert, or replace in place (keeping its list position). `new` saves a statement when the

@@ -60,7 +60,7 @@ def create_app(
     )
     tokens = TokenService(load_signing_key(settings.data_dir), clock, settings.token_lifetime_seconds)
     registry = Registry(providers, GENERIC_TYPES)
-    store = SqlStore(settings.resolved_database_url)
+    store = SqlStore(settings.resolved_database_url, sqlite_synchronous=settings.sqlite_synchronous)
     runtime = Runtime(
         settings,
         store,

@@ -28,6 +28,13 @@ class Settings(BaseSettings):
     database_url: str | None = Field(
         None, description="Any SQLAlchemy URL; default: SQLite file `emulator.db` in the data dir."
     )
+    sqlite_synchronous: Literal["off", "normal", "full"] = Field(
+        "off",
+        description="SQLite's flush to disk. Every level keeps acknowledged writes through a crash or kill -9 "
+        "of the emulator; off never waits for the disk, so a crash of the machine itself can lose recent "
+        "writes or damage the file; normal (flush at each WAL checkpoint) and full (at each commit) survive "
+        "that too, more slowly.",
+    )
     tls: bool = Field(True, description="Serve HTTPS (the Azure SDKs refuse bearer tokens over plain HTTP).")
     cert_file: Path | None = Field(None, description="Bring-your-own server certificate (PEM).")
     key_file: Path | None = Field(None, description="Private key for --cert-file (PEM).")

@@ -108,3 +108,35 @@ def test_a_failed_scope_check_leaves_nothing_behind(client: TestClient) -> None:
     listed = client.get("/subscriptions?api-version=2022-12-01").json()["value"]
     assert SUB in [s["subscriptionId"] for s in listed]
     assert other not in [s["subscriptionId"] for s in listed]
+
+
+def _stored(client: TestClient, key: str) -> tuple[Any, Any]:
+    """The resource row and its operation as the store holds them (the walker is not running)."""
+    with client.app.state.runtime.store.snapshot() as tx:  # type: ignore[attr-defined]
+        resource = tx.get_resource(key.lower())
+        operation = tx.get_operation(resource.operation_id) if resource.operation_id else None
+    return resource, operation
+
+
+def test_in_fast_mode_a_create_stores_its_operation_ended_and_answers_its_first_step(client: TestClient) -> None:
+    """No walker and no poll needed: the write that starts a fast operation stores where it ends."""
+    path = f"{WORKSPACES}/parent/dicomservices/fast1"
+    response = client.put(f"{path}?{HC}", json={"location": "eastus"})
+    assert response.status_code == 201
+    assert response.json()["properties"]["provisioningState"] == "Creating"
+    status_url = response.headers["Azure-AsyncOperation"]
+    resource, _ = _stored(client, path)
+    assert resource.provisioning_state == "Succeeded" and resource.operation_id is None
+    assert resource.body["properties"]["provisioningState"] == "Succeeded"
+    assert resource.body["properties"]["serviceUrl"]  # the provider's own step ran
+    assert client.get(status_url).json()["status"] == "Succeeded"
+    assert client.get(f"{path}?{HC}").json()["properties"]["provisioningState"] == "Succeeded"
+
+
+def test_a_timed_create_stores_its_first_step_for_the_walker(client: TestClient) -> None:
+    path = f"{WORKSPACES}/parent/dicomservices/slow1"
+    response = client.put(f"{path}?{HC}", json={"location": "eastus"}, headers={"x-ms-emulator-lro-step-seconds": "60"})
+    assert response.status_code == 201
+    resource, operation = _stored(client, path)
+    assert resource.provisioning_state == "Creating" and operation is not None
+    assert operation.status != "Succeeded" and operation.due_at is not None

@@ -186,6 +186,21 @@ def test_a_snapshot_keeps_seeing_the_store_as_it_was_when_opened(store: SqlStore
 
 
 @pytest.mark.sqlite_only
+@pytest.mark.parametrize(("setting", "pragma"), [("off", 0), ("normal", 1), ("full", 2)])
+def test_sqlite_synchronous_is_set_on_the_connection(tmp_path: Path, setting: str, pragma: int) -> None:
+    store = SqlStore(f"sqlite:///{tmp_path / 'sync.db'}", sqlite_synchronous=setting)
+    store.open()
+    try:
+        with store.transaction() as tx:
+            tx.put_resource(_resource("/rg/one"))
+        assert store._connect().exec_driver_sql("PRAGMA synchronous").scalar() == pragma
+    finally:
+        store.close()
+    with pytest.raises(ValueError, match="sqlite_synchronous"):
+        SqlStore("sqlite://", sqlite_synchronous="sometimes")
+
+
+@pytest.mark.sqlite_only
 def test_an_in_memory_store_has_no_snapshots() -> None:
     store = SqlStore("sqlite://")
     store.open()

@@ -21,7 +21,7 @@ from .identity import assign_identity_ids
 from .resource_id import ScopedResourceId, key_of, parse_scoped_path
 from .responses import dump_json
 from .runtime import Runtime
-from .scopes import normalize_location, require_resource_group, require_subscription
+from .scopes import check_resource_group, normalize_location, require_subscription
 from .writes import ResourceWriter, scoped_record
 
 # Namespaces ARM answers itself: never stored generically (their endpoints are served, or not at all).
@@ -76,11 +76,11 @@ def check_name(rid: ScopedResourceId) -> None:
 def require_scope(runtime: Runtime, tx: StoreTransaction, rid: ScopedResourceId, location: str | None = None) -> None:
     """The subscription, the group and whatever the resource is nested in or extends must exist."""
     if rid.resource_group is not None:
-        require_resource_group(runtime, tx, rid.subscription_id, rid.resource_group, location_if_created=location)
+        check_resource_group(runtime, tx, rid.subscription_id, rid.resource_group, location_if_created=location)
     else:
         require_subscription(runtime, tx, rid.subscription_id)
     parent_id = rid.parent_id
-    if parent_id.count("/") > 4 and tx.get_resource(key_of(parent_id)) is None:
+    if parent_id.count("/") > 4 and tx.resource_state(key_of(parent_id)) is None:
         raise errors.parent_resource_not_found(parent_id)
 
 

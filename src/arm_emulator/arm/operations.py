@@ -126,10 +126,23 @@ def _apply(runtime: Runtime, tx: StoreTransaction, op: OperationRecord, now: flo
 def _apply_to_resource(
     runtime: Runtime, tx: StoreTransaction, op: OperationRecord, resource: ResourceRecord, now: float
 ) -> None:
-    succeeded = op.done and op.status == "Succeeded"
-    if succeeded and op.kind == "delete":
+    if op.done and op.status == "Succeeded" and op.kind == "delete":
         tx.delete_tree(op.resource_key, now=now, cancel_error=canceled_by_delete(op.resource_id))
         return
+    tx.put_resource(_resource_at_step(runtime, tx, op, resource, now))
+
+
+def _resource_at_step(
+    runtime: Runtime,
+    tx: StoreTransaction,
+    op: OperationRecord,
+    resource: ResourceRecord,
+    now: float,
+    *,
+    new: bool = False,
+) -> ResourceRecord:
+    """The resource as an operation's step (not a finished delete) leaves it; `new`: not stored yet."""
+    succeeded = op.done and op.status == "Succeeded"
     # A failed update leaves the resource as it was before, marked with the failure (ARM RPC).
     failed_update = op.done and not succeeded and op.previous_body is not None
     body = copy.deepcopy(op.previous_body if failed_update else resource.body)
@@ -142,16 +155,14 @@ def _apply_to_resource(
             rid = parse_resource_id(resource.id)
             ctx = ResourceContext(rid, op.api_version, runtime.tenant_of(rid.subscription_id), body, runtime.lookup)
             body = resource_type.on_provisioned(ctx, body)
-    fill_listed_children(tx, runtime.registry, resource.type_key, resource.key, body)
-    tx.put_resource(
-        resource.evolve(
-            body=body,
-            provisioning_state=state,
-            etag=new_etag(now),
-            operation_id=None if op.done else op.id,
-            due_at=op.due_at,
-            updated_at=now,
-        )
+    fill_listed_children(tx, runtime.registry, resource.type_key, resource.key, body, new=new)
+    return resource.evolve(
+        body=body,
+        provisioning_state=state,
+        etag=new_etag(now),
+        operation_id=None if op.done else op.id,
+        due_at=op.due_at,
+        updated_at=now,
     )
 
 
@@ -182,6 +193,22 @@ def catch_up(runtime: Runtime, key_prefix: str = "", limit: int = 500) -> int:
             except Exception:  # one bad row must not stop every operation due after it
                 log.exception("operation %s could not advance", operation_id)
     return len(due)
+
+
+def as_stored(
+    runtime: Runtime, tx: StoreTransaction, op: OperationRecord, resource: ResourceRecord, *, new: bool
+) -> ResourceRecord:
+    """The resource a create or update (`op`, just started) stores: as its first step shows it, or,
+    when the operation is already due (fast mode), with the due steps taken in this same write. The
+    answer shows the first step either way, and any read after it would have taken them first; the
+    walker, a poll and a second write of the row are spared."""
+    now = runtime.clock.now()
+    if op.per_poll or op.due_at is None or op.due_at > now + _EPSILON:
+        return resource
+    moved = _next(op, now)
+    if moved is None or not tx.move_operation(moved, op.step_index):
+        return resource
+    return _resource_at_step(runtime, tx, moved, resource, now, new=new)
 
 
 def fresh_resource(runtime: Runtime, key: str, *, polled: bool = False) -> ResourceRecord | None:

@@ -23,14 +23,14 @@ from .conditions import check_existing, check_write, new_etag
 from .embedding import sync_parent
 from .endpoints import endpoint, in_one_transaction
 from .lro_timing import resolve as resolve_timing
-from .operations import canceled_by_delete, fresh_resource, polling_headers, retry_after, start_operation
+from .operations import as_stored, canceled_by_delete, fresh_resource, polling_headers, retry_after, start_operation
 from .operations import catch_up as catch_up_operations
 from .paging import list_response
 from .resource_id import ResourceId, key_of
 from .resource_type import ApiVersionModels, LroProfile, Provider, ResourceType
 from .responses import base_url, dump_json, empty_response, json_response, raw_json_response, with_etag
 from .runtime import Runtime, runtime_of
-from .scopes import normalize_location, require_resource_group, require_subscription
+from .scopes import check_resource_group, normalize_location, require_resource_group, require_subscription
 from .writes import ResourceWriter, comparable
 
 
@@ -119,9 +119,9 @@ class ResourceRoutes:
 
     def _require_scope(self, runtime: Runtime, rid: ResourceId, *, location: str | None = None) -> None:
         with runtime.store.transaction() as tx:
-            require_resource_group(runtime, tx, rid.subscription_id, rid.resource_group, location_if_created=location)
+            check_resource_group(runtime, tx, rid.subscription_id, rid.resource_group, location_if_created=location)
             parent = rid.parent
-            if parent is not None and tx.get_resource(parent.key) is None:
+            if parent is not None and tx.resource_state(parent.key) is None:
                 raise errors.parent_resource_not_found(parent.id)
 
     def _render(self, api_version: str, record: ResourceRecord) -> dict[str, Any]:
@@ -152,7 +152,7 @@ class ResourceRoutes:
         existing: ResourceRecord | None,
         profile: LroProfile,
         kind: str,
-        target_digest: str | None = None,
+        requested: dict[str, Any] | None = None,
     ) -> Response:
         now = runtime.clock.now()
         body["systemData"] = self.writer.system_data(
@@ -160,12 +160,13 @@ class ResourceRoutes:
         )
         record = self.writer.record(rid, body, existing, now)
         headers: dict[str, str] = {}
+        op: OperationRecord | None = None
         with runtime.store.transaction() as tx:
             if profile.synchronous:
                 record = record.evolve(body=self.writer.provisioned(runtime, rid, api_version, body, existing))
             else:
                 op = self._start_operation(
-                    runtime, tx, request, rid, body, kind, api_version, profile, target_digest, existing
+                    runtime, tx, request, rid, body, kind, api_version, profile, requested, existing
                 )
                 state = profile.steps[0].provisioning_state
                 body["properties"]["provisioningState"] = state
@@ -179,7 +180,8 @@ class ResourceRoutes:
                 )
             # `build` listed the stored children in this same transaction.
             record = record.evolve(raw=dump_json(record.body).decode())  # serialised once: stored and sent
-            tx.put_resource(record, new=existing is None)
+            stored = record if op is None else as_stored(runtime, tx, op, record, new=existing is None)
+            tx.put_resource(stored, new=existing is None)
             sync_parent(tx, self.rt, rid.type_key, rid.parent_key, now)
         headers["ETag"] = record.etag
         return raw_json_response(self._render_text(api_version, record), profile.status_code, headers)
@@ -194,7 +196,7 @@ class ResourceRoutes:
         kind: str,
         api_version: str,
         profile: LroProfile,
-        target_digest: str | None,
+        requested: dict[str, Any] | None,
         existing: ResourceRecord | None,
     ) -> OperationRecord:
         """The operation a write starts, timed as configured or asked (header, tag), failing if a
@@ -214,7 +216,11 @@ class ResourceRoutes:
             api_version=api_version,
             profile=profile,
             timing=timing,
-            target_digest=target_digest,
+            # Tells a client's retry of a PUT from a different PUT while the operation runs (none
+            # runs on when it ends in this write: fast mode).
+            target_digest=digest(requested)
+            if requested is not None and (timing.per_poll or timing.step_seconds)
+            else None,
             outcome=outcome,
             previous_body=existing.body if existing is not None and kind != "delete" else None,
         )
@@ -306,9 +312,7 @@ class ResourceRoutes:
                 return json_response(
                     self._render(api_version, existing), profile.status_code, self._record_headers(runtime, existing)
                 )
-        # The digest tells a client's retry of this PUT from a different one while its operation runs.
-        target_digest = None if profile.synchronous else digest(requested)
-        return self._write(runtime, request, rid, api_version, body, existing, profile, kind, target_digest)
+        return self._write(runtime, request, rid, api_version, body, existing, profile, kind, requested)
 
     async def get(self, request: Request, params: dict[str, str]) -> Response:
         api_version, record = self._read(request, params)

@@ -117,3 +117,21 @@ def require_resource_group(
         tx.put_resource(record)
         return record
     raise resource_group_not_found(name)
+
+
+def check_resource_group(
+    runtime: Runtime,
+    tx: StoreTransaction,
+    subscription_id: str,
+    name: str,
+    *,
+    location_if_created: str | None = None,
+) -> None:
+    """`require_resource_group` for a caller that needs only the check (a write's scope): the group's
+    state is read, not its body."""
+    if is_valid_resource_group_name(name):
+        require_subscription(runtime, tx, subscription_id)
+        state = tx.resource_state(key_of(resource_group_id(subscription_id, name)))
+        if state is not None and state != "Deleting":
+            return
+    require_resource_group(runtime, tx, subscription_id, name, location_if_created=location_if_created)

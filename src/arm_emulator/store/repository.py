@@ -661,12 +661,8 @@ class StoreTransaction:
     def resource_state(self, key: str) -> str | None:
         """Whether a resource is stored, without reading its body: its provisioning state ("" if it
         has none), or None."""
-        cursor = self._run("resource state", _SELECT_RESOURCE_STATE, {"key": key})
-        try:
-            row = cursor.fetchone()
-        finally:
-            cursor.close()
-        return None if row is None else row[0] or ""
+        row = self._fetch_one("resource state", _SELECT_RESOURCE_STATE, {"key": key})
+        return None if row is None else row["provisioning_state"] or ""
 
     def put_resource(self, record: ResourceRecord, *, new: bool | None = None) -> None:
         """Insert, or replace in place (keeping its list position). `new` saves a statement when the
@@ -1208,9 +1204,9 @@ class SqlStore:
 
     def __init__(self, url: str, *, sqlite_synchronous: str = "off") -> None:
         self._url = make_url(url)
-        if sqlite_synchronous.lower() not in _SQLITE_SYNCHRONOUS:
-            raise ValueError(f"sqlite_synchronous must be one of {sorted(_SQLITE_SYNCHRONOUS)}")
-        self._sqlite_synchronous = sqlite_synchronous.lower()
+        if sqlite_synchronous not in _SQLITE_SYNCHRONOUS:
+            raise ValueError(f"sqlite_synchronous must be one of {', '.join(_SQLITE_SYNCHRONOUS)}")
+        self._sqlite_synchronous = sqlite_synchronous
         self._engine: Engine | None = None
         self._connection: Connection | None = None
         self._statements: _Statements | None = None
@@ -1385,17 +1381,18 @@ def _create_schema(engine: Engine) -> None:
                 )
 
 
-# SQLite's `synchronous`, as the `sqlite_synchronous` setting names it. In WAL mode every one of them
+# SQLite's `synchronous` levels the `sqlite_synchronous` setting offers (settings.py names them too:
+# it is imported without the store, for a fast CLI). In WAL mode every one of them
 # keeps each acknowledged write through a crash or SIGKILL of the process (the write is in the OS's
 # cache); they differ on a crash of the machine. `off` never waits for the disk: a machine crash or
 # power cut can lose recent writes or damage the file. `normal` flushes at each WAL checkpoint (every
 # ~1,000 pages: a request stalls ~20 ms there, about a tenth of a write's time); `full` at every commit.
-_SQLITE_SYNCHRONOUS = {"off": "OFF", "normal": "NORMAL", "full": "FULL"}
+_SQLITE_SYNCHRONOUS = ("off", "normal", "full")
 
 
 def _sqlite_pragmas(synchronous: str, dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute(f"PRAGMA synchronous={_SQLITE_SYNCHRONOUS[synchronous]}")
+    cursor.execute(f"PRAGMA synchronous={synchronous.upper()}")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()

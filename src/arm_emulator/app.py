@@ -39,6 +39,7 @@ from .arm.resource_id import PathCanonicalizer
 from .arm.resource_type import Provider
 from .arm.routes import ResourceRoutes
 from .arm.runtime import Runtime
+from .arm.scopes import RESOURCE_GROUP_TYPE_KEY
 from .clock import Clock
 from .control.state import import_state, read_seed_file
 from .identity import routes as identity_routes
@@ -60,7 +61,12 @@ def create_app(
     )
     tokens = TokenService(load_signing_key(settings.data_dir), clock, settings.token_lifetime_seconds)
     registry = Registry(providers, GENERIC_TYPES)
-    store = SqlStore(settings.resolved_database_url, sqlite_synchronous=settings.sqlite_synchronous)
+    store = SqlStore(
+        settings.resolved_database_url,
+        sqlite_synchronous=settings.sqlite_synchronous,
+        # What every write checks and seldom changes: kept in memory under the shared change counter.
+        cached_types=frozenset({RESOURCE_GROUP_TYPE_KEY, locks.LOCK_TYPE_KEY}),
+    )
     runtime = Runtime(
         settings,
         store,

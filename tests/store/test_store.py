@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy
 from databases import fresh_database_url
 
-from arm_emulator.store.repository import JournalRecord, OperationRecord, ResourceRecord, SqlStore
+from arm_emulator.store.repository import JournalRecord, OperationRecord, ResourceRecord, SqlStore, SubscriptionRecord
 
 
 @pytest.fixture
@@ -388,3 +388,104 @@ def test_an_operation_claimed_by_one_store_is_passed_over_by_another(store: SqlS
             assert second.claim_operation("op1") is not None  # let go with the first transaction
     finally:
         other.close()
+
+
+# -- the scope cache ---------------------------------------------------------------------------------
+
+GROUPS = "microsoft.resources/resourcegroups"
+LOCKS = "microsoft.authorization/locks"
+GROUP_KEY = "/subscriptions/s/resourcegroups/rg"
+LOCK_KEY = f"{GROUP_KEY}/providers/microsoft.authorization/locks/nodelete"
+
+
+def _scoped(key: str, type_key: str, parent: str | None = None, state: str = "Succeeded") -> ResourceRecord:
+    return ResourceRecord(
+        key=key,
+        id=key,
+        subscription_key="s",
+        resource_group_key=GROUP_KEY,
+        parent_key=parent,
+        type_key=type_key,
+        body={},
+        etag='"e"',
+        provisioning_state=state,
+    )
+
+
+def _scope_store(database_url: str) -> SqlStore:
+    store = SqlStore(database_url, cached_types=frozenset({GROUPS, LOCKS}))
+    store.open()
+    return store
+
+
+def _scopes_seen(store: SqlStore) -> tuple[str | None, list[str], bool]:
+    """What a write's checks read: the group's state, the subscription's locks, the subscription."""
+    store.control_version()  # every request's first read
+    with store.transaction() as tx:
+        state = tx.resource_state(GROUP_KEY)
+        locks = [lock.key for lock in tx.resources_of_type("s", LOCKS)]
+        subscription = tx.get_subscription("s") is not None
+    return state, locks, subscription
+
+
+def test_the_scope_cache_follows_changes_made_through_another_store(database_url: str) -> None:
+    # Two replicas on one database. What one changes (a group going away, a lock added, a subscription
+    # added) the other sees from its next request on: the change moves the counter every request reads.
+    first, second = _scope_store(database_url), _scope_store(database_url)
+    try:
+        with second.transaction() as tx:
+            tx.put_resource(_scoped(GROUP_KEY, GROUPS))
+        assert _scopes_seen(first) == ("Succeeded", [], False)
+        with second.transaction() as tx:
+            tx.put_resource(_scoped(LOCK_KEY, LOCKS, parent=GROUP_KEY))
+            tx.add_subscription(SubscriptionRecord("s", "t", "S", "Enabled"), 0.0)
+        assert _scopes_seen(first) == ("Succeeded", [LOCK_KEY], True)
+        with second.transaction() as tx:
+            tx.put_resource(_scoped(GROUP_KEY, GROUPS, state="Deleting"))
+        assert _scopes_seen(first) == ("Deleting", [LOCK_KEY], True)
+        with second.transaction() as tx:
+            tx.delete_tree(GROUP_KEY, now=0.0, cancel_error={})
+        assert _scopes_seen(first) == (None, [], True)
+    finally:
+        first.close()
+        second.close()
+
+
+def test_the_scope_cache_answers_from_memory_until_the_counter_moves(database_url: str) -> None:
+    store = _scope_store(database_url)
+    thing = f"{GROUP_KEY}/providers/ns/things/a"
+    try:
+        with store.transaction() as tx:
+            tx.put_resource(_scoped(GROUP_KEY, GROUPS))
+            tx.put_resource(_scoped(thing, "ns/things"))
+            tx.add_subscription(SubscriptionRecord("s", "t", "S", "Enabled"), 0.0)
+        assert _scopes_seen(store) == ("Succeeded", [], True)
+        # Rows changed behind the store's back (no counter moved, as no emulator ever writes):
+        # the kept answers stand, a resource of another type (a parent) is read each time.
+        engine = sqlalchemy.create_engine(database_url)
+        try:
+            with engine.begin() as connection:
+                connection.execute(sqlalchemy.text("DELETE FROM resources"))
+                connection.execute(sqlalchemy.text("DELETE FROM subscriptions"))
+        finally:
+            engine.dispose()
+        assert _scopes_seen(store) == ("Succeeded", [], True)
+        with store.transaction() as tx:
+            assert tx.resource_state(thing) is None
+            tx.set_timing(None)  # any change that moves the counter
+        assert _scopes_seen(store) == (None, [], False)
+    finally:
+        store.close()
+
+
+def test_a_rolled_back_change_leaves_nothing_of_it_in_the_scope_cache(database_url: str) -> None:
+    store = _scope_store(database_url)
+    try:
+        assert _scopes_seen(store) == (None, [], False)
+        with pytest.raises(RuntimeError), store.transaction() as tx:
+            tx.put_resource(_scoped(GROUP_KEY, GROUPS))
+            assert tx.resource_state(GROUP_KEY) == "Succeeded"  # its own write, not kept
+            raise RuntimeError("the write fails after its group was made")
+        assert _scopes_seen(store) == (None, [], False)
+    finally:
+        store.close()

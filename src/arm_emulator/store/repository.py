@@ -30,6 +30,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
 
 from . import tables
+from .scope_cache import ScopeCache
 from .tables import (
     control_state,
     deployment_operations,
@@ -248,7 +249,9 @@ _UPDATE_RESOURCE = (
 )
 _INSERT_OPERATION = insert(operations).values({c.name: bindparam(c.name) for c in operations.c})
 _SELECT_RESOURCE = select(resources).where(resources.c.key == bindparam("key"))
-_SELECT_RESOURCE_STATE = select(resources.c.provisioning_state).where(resources.c.key == bindparam("key"))
+_SELECT_RESOURCE_STATE = select(resources.c.provisioning_state, resources.c.type_key).where(
+    resources.c.key == bindparam("key")
+)
 _SELECT_OPERATION = select(operations).where(operations.c.id == bindparam("id"))
 # A walker's claim on an operation: on PostgreSQL a row another replica holds is passed over (it is
 # being advanced there); SQLite has no row locks (its writers take turns) and compiles this without.
@@ -485,13 +488,28 @@ class _CountingConnection:
 class StoreTransaction:
     """Domain operations inside one database transaction."""
 
-    def __init__(self, connection: Connection, statements: _Statements) -> None:
+    def __init__(self, connection: Connection, statements: _Statements, cache: ScopeCache | None = None) -> None:
         self._c = _CountingConnection(connection, self)
         self._statements = statements
         self._dbapi = connection.connection.driver_connection
         # Statements run that may have changed something: a joined block's failure undoes only its own.
         self.writes = 0
         self._savepoints = 0
+        # The process's scope cache (none for a snapshot: another thread, another point in time).
+        self._cache = cache
+        # Whether this transaction changed what the cache keeps: the counter moves when it commits.
+        self.scopes_changed = False
+
+    def _cached(self) -> ScopeCache | None:
+        """The scope cache, if it may answer now (a counter read, and nothing of it changed here)."""
+        cache = self._cache
+        return cache if cache is not None and cache.version is not None and not self.scopes_changed else None
+
+    def _scopes_change(self) -> None:
+        """This transaction changes a subscription or a resource of a cached type."""
+        self.scopes_changed = True
+        if self._cache is not None:
+            self._cache.clear()
 
     def _savepoint(self) -> str:
         """Mark the present state, to go back to if the block that starts here fails."""
@@ -534,16 +552,23 @@ class StoreTransaction:
     # -- subscriptions -----------------------------------------------------------------------------
 
     def get_subscription(self, key: str) -> SubscriptionRecord | None:
+        cache = self._cached()
+        if cache is not None and key in cache.subscriptions:
+            return cache.subscriptions[key]  # type: ignore[no-any-return]
         row = self._fetch_one("subscription", _SELECT_SUBSCRIPTION, {"key": key})
         if row is None:
             return None
-        return SubscriptionRecord(row["subscription_id"], row["tenant_id"], row["display_name"], row["state"])
+        record = SubscriptionRecord(row["subscription_id"], row["tenant_id"], row["display_name"], row["state"])
+        if cache is not None:
+            cache.subscriptions[key] = record
+        return record
 
     def list_subscriptions(self) -> list[SubscriptionRecord]:
         rows = self._c.execute(select(subscriptions).order_by(subscriptions.c.created_at)).all()
         return [SubscriptionRecord(r.subscription_id, r.tenant_id, r.display_name, r.state) for r in rows]
 
     def rename_subscription(self, record: SubscriptionRecord) -> None:
+        self._scopes_change()
         self._c.execute(
             update(subscriptions)
             .where(subscriptions.c.key == record.key)
@@ -551,6 +576,7 @@ class StoreTransaction:
         )
 
     def add_subscription(self, record: SubscriptionRecord, now: float) -> None:
+        self._scopes_change()
         self._c.execute(
             insert(subscriptions).values(
                 key=record.key,
@@ -660,13 +686,25 @@ class StoreTransaction:
 
     def resource_state(self, key: str) -> str | None:
         """Whether a resource is stored, without reading its body: its provisioning state ("" if it
-        has none), or None."""
+        has none), or None. A resource group's (a cached type's) comes from the scope cache."""
+        cache = self._cached()
+        if cache is not None:
+            state = cache.states.get(key)
+            if state is not None:
+                return state
         row = self._fetch_one("resource state", _SELECT_RESOURCE_STATE, {"key": key})
-        return None if row is None else row["provisioning_state"] or ""
+        if row is None:
+            return None
+        state = row["provisioning_state"] or ""
+        if cache is not None and row["type_key"] in cache.cached_types:
+            cache.states[key] = state
+        return state
 
     def put_resource(self, record: ResourceRecord, *, new: bool | None = None) -> None:
         """Insert, or replace in place (keeping its list position). `new` saves a statement when the
         caller knows which it is."""
+        if self._cache is not None and record.type_key in self._cache.cached_types:
+            self._scopes_change()
         values = _resource_values(record)
         if new is not True:
             changing = {name: value for name, value in values.items() if name not in _KEY_DERIVED}
@@ -678,6 +716,7 @@ class StoreTransaction:
     def delete_tree(self, key: str, *, now: float, cancel_error: dict[str, Any]) -> int:
         """Delete a resource and everything nested below it (children, or a group's resources);
         operations still running on what was below end `Canceled` with `cancel_error`."""
+        self._scopes_change()  # a group, or a resource with locks on it, may be among them
         result = self._c.execute(
             delete(resources).where((resources.c.key == key) | resources.c.key.startswith(key + "/", autoescape=True))
         )
@@ -701,7 +740,12 @@ class StoreTransaction:
         return {row[0] for row in rows}
 
     def resources_of_type(self, subscription_key: str, type_key: str) -> list[ResourceRecord]:
-        """Every resource of one type in a subscription (one indexed query: ix_resources_subscription)."""
+        """Every resource of one type in a subscription (one indexed query: ix_resources_subscription);
+        a cached type's from the scope cache."""
+        cache = self._cached()
+        cached = cache is not None and type_key in cache.cached_types
+        if cached and (subscription_key, type_key) in cache.of_type:  # type: ignore[union-attr]
+            return list(cache.of_type[subscription_key, type_key])  # type: ignore[union-attr]
         cursor = self._run(
             "of type in subscription",
             _SELECT_OF_TYPE_IN_SUBSCRIPTION,
@@ -709,9 +753,12 @@ class StoreTransaction:
         )
         try:
             names = [d[0] for d in cursor.description]
-            return [_resource_from_row(dict(zip(names, row, strict=True))) for row in cursor.fetchall()]
+            found = [_resource_from_row(dict(zip(names, row, strict=True))) for row in cursor.fetchall()]
         finally:
             cursor.close()
+        if cached:
+            cache.of_type[subscription_key, type_key] = tuple(found)  # type: ignore[union-attr]
+        return found
 
     def name_taken(self, type_key: str, name: str) -> bool:
         """Whether any subscription has a resource of `type_key` named `name` (case-insensitive)."""
@@ -1147,6 +1194,7 @@ class StoreTransaction:
 
     def delete_everything(self) -> None:
         """Every resource and record, and the shared controls back to their defaults."""
+        self._scopes_change()
         for table in (
             operations,
             resources,
@@ -1164,6 +1212,7 @@ class StoreTransaction:
         self._c.execute(delete(journal))
 
     def delete_subscription(self, subscription_key: str) -> None:
+        self._scopes_change()
         keys = select(deployments.c.key).where(deployments.c.subscription_key == subscription_key)
         self._c.execute(delete(deployment_operations).where(deployment_operations.c.deployment_key.in_(keys)))
         self._c.execute(delete(deployment_runs).where(deployment_runs.c.key.in_(keys)))
@@ -1180,6 +1229,7 @@ class StoreTransaction:
         """Every resource and operation of one provider namespace, what is nested in its resources,
         and its registrations (resource groups stay)."""
         prefix = namespace.lower() + "/"
+        self._scopes_change()  # locks on its resources go with them
         self._c.execute(
             delete(provider_registrations).where(provider_registrations.c.namespace_key == namespace.lower())
         )
@@ -1202,7 +1252,10 @@ class SqlStore:
     work. Other processes on the same database (a second emulator) use their own connection.
     """
 
-    def __init__(self, url: str, *, sqlite_synchronous: str = "off") -> None:
+    def __init__(
+        self, url: str, *, sqlite_synchronous: str = "off", cached_types: frozenset[str] = frozenset()
+    ) -> None:
+        """`cached_types`: the type keys (resource groups, locks) the scope cache keeps (scope_cache.py)."""
         self._url = make_url(url)
         if sqlite_synchronous not in _SQLITE_SYNCHRONOUS:
             raise ValueError(f"sqlite_synchronous must be one of {', '.join(_SQLITE_SYNCHRONOUS)}")
@@ -1211,6 +1264,7 @@ class SqlStore:
         self._connection: Connection | None = None
         self._statements: _Statements | None = None
         self._current: StoreTransaction | None = None
+        self._scope_cache = ScopeCache(cached_types)
         # The thread the connection belongs to (the event loop's); others read through `snapshot`.
         self._owner: int | None = None
         self._snapshots = 0
@@ -1279,23 +1333,36 @@ class SqlStore:
             return
         connection = self._connect()
         assert self._statements is not None
+        tx = StoreTransaction(connection, self._statements, self._scope_cache)
         try:
             with connection.begin():
-                self._current = StoreTransaction(connection, self._statements)
+                self._current = tx
                 try:
-                    yield self._current
+                    yield tx
+                    if tx.scopes_changed:
+                        # Last, so that the counter's row lock is held only for the commit.
+                        tx._controls_changed()
                 finally:
                     self._current = None
         except BaseException:
+            if tx.scopes_changed:
+                self._scope_cache.clear()  # it may hold what this transaction read of its own writes
             self._roll_back(connection)
             raise
 
     def control_version(self) -> int:
         """The shared controls' change counter, read as cheaply as the database allows: every request
         asks. Outside a transaction it is one statement on the driver's connection (SQLite reads
-        without a transaction; PostgreSQL in autocommit: one round trip instead of BEGIN, SELECT, COMMIT)."""
+        without a transaction; PostgreSQL in autocommit: one round trip instead of BEGIN, SELECT, COMMIT).
+        The scope cache is checked against it too."""
         if self._current is not None:
-            return self._current.control_version()
+            version = self._current.control_version()
+        else:
+            version = self._control_version_alone()
+        self._scope_cache.seen(version)
+        return version
+
+    def _control_version_alone(self) -> int:
         connection = self._connect()
         assert self._statements is not None
         prepared = self._statements.get("control version", _SELECT_CONTROL_VERSION)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import copy
+import json
 import logging
 import math
 from typing import Any
@@ -35,9 +36,8 @@ PER_POLL = math.inf
 WALKER_BATCH = 20
 
 
-def start_operation(
+def new_operation(
     runtime: Runtime,
-    tx: StoreTransaction,
     *,
     operation_id: str,
     namespace: str,
@@ -53,9 +53,10 @@ def start_operation(
     outcome: dict[str, Any] | None = None,
     previous_body: dict[str, Any] | None = None,
 ) -> OperationRecord:
+    """A new operation at its first step; the caller stores it (`tx.add_operation`, or `as_stored`)."""
     now = runtime.clock.now()
     step_seconds = timing.step_seconds
-    record = OperationRecord(
+    return OperationRecord(
         id=operation_id,
         namespace=namespace,
         subscription_key=subscription_id.lower(),
@@ -76,8 +77,6 @@ def start_operation(
         outcome=outcome,
         previous_body=previous_body,
     )
-    tx.add_operation(record)
-    return record
 
 
 def _next(op: OperationRecord, now: float) -> OperationRecord | None:
@@ -145,7 +144,10 @@ def _resource_at_step(
     succeeded = op.done and op.status == "Succeeded"
     # A failed update leaves the resource as it was before, marked with the failure (ARM RPC).
     failed_update = op.done and not succeeded and op.previous_body is not None
-    body = copy.deepcopy(op.previous_body if failed_update else resource.body)
+    if failed_update:
+        body = copy.deepcopy(op.previous_body)
+    else:  # a copy: the record's body stays as it was (parsing its text is the cheaper copy)
+        body = json.loads(resource.raw) if resource.raw is not None else copy.deepcopy(resource.body)
     state = op.status if op.done else op.steps[op.step_index][0]
     body.setdefault("properties", {})["provisioningState"] = state
     if succeeded:
@@ -198,15 +200,16 @@ def catch_up(runtime: Runtime, key_prefix: str = "", limit: int = 500) -> int:
 def as_stored(
     runtime: Runtime, tx: StoreTransaction, op: OperationRecord, resource: ResourceRecord, *, new: bool
 ) -> ResourceRecord:
-    """The resource a create or update (`op`, just started) stores: as its first step shows it, or,
-    when the operation is already due (fast mode), with the due steps taken in this same write. The
-    answer shows the first step either way, and any read after it would have taken them first; the
-    walker, a poll and a second write of the row are spared."""
+    """Store a create's or update's new operation (`op`, from `new_operation`); the resource to store:
+    as the first step shows it, or, when the operation is already due (fast mode), with the due steps
+    taken in this same write. The answer shows the first step either way, and any read after it would
+    have taken them first; the walker, a poll and second writes of both rows are spared."""
     now = runtime.clock.now()
-    if op.per_poll or op.due_at is None or op.due_at > now + _EPSILON:
-        return resource
-    moved = _next(op, now)
-    if moved is None or not tx.move_operation(moved, op.step_index):
+    moved = None
+    if not op.per_poll and op.due_at is not None and op.due_at <= now + _EPSILON:
+        moved = _next(op, now)
+    tx.add_operation(moved or op)
+    if moved is None:
         return resource
     return _resource_at_step(runtime, tx, moved, resource, now, new=new)
 

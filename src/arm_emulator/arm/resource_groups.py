@@ -21,7 +21,7 @@ from .bodies import blank, check_tags, parse_json_object, validate
 from .endpoints import endpoint
 from .export_template import ExportedResource, build_template, parse_options
 from .operation_routes import operation_response
-from .operations import catch_up, fresh_operation, polling_headers, start_operation
+from .operations import catch_up, fresh_operation, new_operation, polling_headers
 from .paging import list_response
 from .resource_id import is_valid_resource_group_name, key_of, resource_group_id, shown_type_name
 from .resource_type import LroProfile, LroStep, OperationStatusEndpoint
@@ -205,9 +205,8 @@ async def delete(request: Request, params: dict[str, str]) -> Response:
     existing = _existing_group(request, params)
     now = runtime.clock.now()
     with runtime.store.transaction() as tx:
-        op = start_operation(
+        op = new_operation(
             runtime,
-            tx,
             operation_id=OPERATION_RESULTS.new_operation_id(request.state.request_id),
             namespace=NAMESPACE,
             resource_id=existing.id,
@@ -219,6 +218,7 @@ async def delete(request: Request, params: dict[str, str]) -> Response:
             profile=DELETE_PROFILE,
             timing=runtime.base_timing,
         )
+        tx.add_operation(op)
         body = {**existing.body, "properties": {"provisioningState": "Deleting"}}
         tx.put_resource(
             existing.evolve(

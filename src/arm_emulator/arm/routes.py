@@ -23,7 +23,7 @@ from .conditions import check_existing, check_write, new_etag
 from .embedding import sync_parent
 from .endpoints import endpoint, in_one_transaction
 from .lro_timing import resolve as resolve_timing
-from .operations import as_stored, canceled_by_delete, fresh_resource, polling_headers, retry_after, start_operation
+from .operations import as_stored, canceled_by_delete, fresh_resource, new_operation, polling_headers, retry_after
 from .operations import catch_up as catch_up_operations
 from .paging import list_response
 from .resource_id import ResourceId, key_of
@@ -165,9 +165,7 @@ class ResourceRoutes:
             if profile.synchronous:
                 record = record.evolve(body=self.writer.provisioned(runtime, rid, api_version, body, existing))
             else:
-                op = self._start_operation(
-                    runtime, tx, request, rid, body, kind, api_version, profile, requested, existing
-                )
+                op = self._new_operation(runtime, request, rid, body, kind, api_version, profile, requested, existing)
                 state = profile.steps[0].provisioning_state
                 body["properties"]["provisioningState"] = state
                 record = record.evolve(provisioning_state=state, operation_id=op.id, due_at=op.due_at)
@@ -186,10 +184,9 @@ class ResourceRoutes:
         headers["ETag"] = record.etag
         return raw_json_response(self._render_text(api_version, record), profile.status_code, headers)
 
-    def _start_operation(
+    def _new_operation(
         self,
         runtime: Runtime,
-        tx: StoreTransaction,
         request: Request,
         rid: ResourceId,
         body: dict[str, Any],
@@ -199,13 +196,12 @@ class ResourceRoutes:
         requested: dict[str, Any] | None,
         existing: ResourceRecord | None,
     ) -> OperationRecord:
-        """The operation a write starts, timed as configured or asked (header, tag), failing if a
-        fault rule said so."""
+        """The operation a write starts (not stored yet), timed as configured or asked (header, tag),
+        failing if a fault rule said so."""
         timing = resolve_timing(runtime.base_timing, runtime.timing, self.type_name, request.headers, body.get("tags"))
         outcome = getattr(request.state, "operation_outcome", None)
-        return start_operation(
+        return new_operation(
             runtime,
-            tx,
             operation_id=self.provider.operation_status.new_operation_id(request.state.request_id),
             namespace=self.provider.namespace,
             resource_id=rid.id,
@@ -400,9 +396,10 @@ class ResourceRoutes:
                 tx.delete_tree(rid.key, now=now, cancel_error=canceled_by_delete(rid.id))
                 sync_parent(tx, self.rt, rid.type_key, rid.parent_key, now)
                 return empty_response(200)
-            op = self._start_operation(
-                runtime, tx, request, rid, existing.body, "delete", api_version, profile, None, existing
+            op = self._new_operation(
+                runtime, request, rid, existing.body, "delete", api_version, profile, None, existing
             )
+            tx.add_operation(op)
             body = copy.deepcopy(existing.body)
             state = profile.steps[0].provisioning_state
             body.setdefault("properties", {})["provisioningState"] = state

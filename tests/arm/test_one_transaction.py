@@ -140,3 +140,29 @@ def test_a_timed_create_stores_its_first_step_for_the_walker(client: TestClient)
     resource, operation = _stored(client, path)
     assert resource.provisioning_state == "Creating" and operation is not None
     assert operation.status != "Succeeded" and operation.due_at is not None
+
+
+def test_a_write_records_its_journal_entry_in_its_own_transaction(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No second transaction for the journal: the entry, with the answer's status and polling
+    headers, is committed with the write (nothing of it waits for the journal's batched flush)."""
+    queued: list[Any] = []
+    original_flush = Journal.flush
+
+    def flush(journal: Journal) -> None:
+        queued.extend(journal._pending)
+        original_flush(journal)
+
+    monkeypatch.setattr(Journal, "flush", flush)
+    marker = "journal-in-its-transaction"
+    headers = {"x-ms-client-request-id": marker, "x-ms-emulator-lro-step-seconds": "60"}
+    created = client.put(f"{WORKSPACES}/parent/dicomservices/noted?{HC}", json={"location": "eastus"}, headers=headers)
+    refused = client.put(f"{WORKSPACES}/Bad_Name?{HC}", json={"location": "eastus"}, headers=headers)
+    assert (created.status_code, refused.status_code) == (201, 400)
+    assert [entry.client_request_id for entry in queued] == []
+    entries = client.get("/_emulator/requests", params={"clientRequestId": marker}).json()["value"]
+    assert [(e["method"], e["status"]) for e in entries] == [("PUT", 201), ("PUT", 400)]
+    assert entries[0]["azureAsyncOperation"] == created.headers["Azure-AsyncOperation"]
+    assert entries[0]["location"] == created.headers.get("Location")
+    assert entries[0]["requestId"] == created.headers["x-ms-request-id"]

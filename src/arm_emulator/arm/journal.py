@@ -2,7 +2,8 @@
 
 It is kept in the store, so every replica on one database writes to and reads the same journal. An
 entry is written once its answer has gone, in one transaction with every other entry that finished
-in the same turn of the event loop: under load, one write serves many requests."""
+in the same turn of the event loop: under load, one write serves many requests. A request served in
+one store transaction (a PUT, PATCH or DELETE) writes its entry in that transaction instead."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import logging
 from typing import Any
 
 from ..clock import iso8601
-from ..store.repository import JournalRecord, SqlStore
+from ..store.repository import JournalRecord, SqlStore, StoreTransaction
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +77,25 @@ class Journal:
         except RuntimeError:
             self.flush()
 
+    def write(self, record: JournalRecord) -> None:
+        """Write an entry now, in the store's current transaction (a write's own: one commit for both).
+        If that fails, only the entry's own statements are undone and it is queued as usual."""
+        if self.capacity == 0:
+            return
+        try:
+            with self._store.transaction() as tx:
+                self._write(tx, [record])
+        except Exception:
+            log.exception("the journal could not record a request in its transaction")
+            self.add(record)
+
+    def _write(self, tx: StoreTransaction, records: list[JournalRecord]) -> None:
+        tx.add_journal_entries(records)
+        self._added += len(records)
+        if self._added >= _TRIM_EVERY:
+            self._added = 0
+            tx.trim_journal(self.capacity)
+
     def flush(self) -> None:
         """Write what is queued. A failure is logged: the clients already have their answers."""
         pending, self._pending = self._pending, []
@@ -83,11 +103,7 @@ class Journal:
             return
         try:
             with self._store.transaction() as tx:
-                tx.add_journal_entries(pending)
-                self._added += len(pending)
-                if self._added >= _TRIM_EVERY:
-                    self._added = 0
-                    tx.trim_journal(self.capacity)
+                self._write(tx, pending)
         except Exception:
             log.exception("the journal could not record %d requests", len(pending))
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import random
 import time
-import uuid
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl
@@ -99,13 +99,30 @@ class ArmMiddleware:
             return
         started = time.perf_counter()
         headers, oversized = read_headers(scope["headers"])
-        request_id = str(uuid.uuid4())
+        request_id = new_request_id()
         scope.setdefault("state", {})["request_id"] = request_id
         correlation = caller_correlation_id(headers)
         extra = standard_headers(scope.get("scheme"), headers, request_id, correlation)
         path = scope["path"] = self.canonicalizer.canonicalize(scope["path"])
         arm_request = needs_token(path)
         answered: list[Any] = []
+        journaled = False
+
+        def journal_entry(status: int, response_headers: list[tuple[bytes, bytes]]) -> JournalRecord:
+            query = scope.get("query_string", b"").decode("latin-1")
+            url = f"{scope.get('scheme', 'https')}://{headers.get(b'host', 'localhost')}{path}"
+            return JournalRecord(
+                epoch_seconds=time.time(),
+                method=scope["method"],
+                url=url + (f"?{query}" if query else ""),
+                path=path,
+                status=status,
+                duration_ms=(time.perf_counter() - started) * 1000,
+                request_id=request_id,
+                correlation_id=correlation,
+                client_request_id=headers.get(b"x-ms-client-request-id"),
+                **polling_of(response_headers),
+            )
 
         async def send_answered(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -125,7 +142,9 @@ class ArmMiddleware:
                     base = self.public_url or f"{scope.get('scheme', 'https')}://{headers.get(b'host', 'localhost')}"
                     self.authenticator.check(headers.get(b"authorization"), base)
                     if route is not None and self.store is not None and self.direct.in_one_transaction(route[0]):
-                        await self._serve_in_one_transaction(*route, scope, receive, send_answered)
+                        journaled = await self._serve_in_one_transaction(
+                            *route, scope, receive, send_answered, journal_entry if self.journal else None
+                        )
                         return
                     # Another replica may have changed the controls (one integer read when none did).
                     self.controls.refresh()
@@ -144,24 +163,8 @@ class ArmMiddleware:
             log.exception("unhandled error on %s %s", scope["method"], path)
             await render(errors.internal_error(), path, self.registry)(scope, receive, send_answered)
         finally:
-            if arm_request and self.journal is not None:
-                status, response_headers = answered or (500, [])
-                query = scope.get("query_string", b"").decode("latin-1")
-                url = f"{scope.get('scheme', 'https')}://{headers.get(b'host', 'localhost')}{path}"
-                self.journal.add(
-                    JournalRecord(
-                        epoch_seconds=time.time(),
-                        method=scope["method"],
-                        url=url + (f"?{query}" if query else ""),
-                        path=path,
-                        status=status,
-                        duration_ms=(time.perf_counter() - started) * 1000,
-                        request_id=request_id,
-                        correlation_id=correlation,
-                        client_request_id=headers.get(b"x-ms-client-request-id"),
-                        **polling_of(response_headers),
-                    )
-                )
+            if arm_request and self.journal is not None and not journaled:
+                self.journal.add(journal_entry(*(answered or (500, []))))
 
     async def _checks(self, scope: Scope, path: str) -> None:
         """The front door's checks after auth: injected faults, provider registration, locks (may raise)."""
@@ -176,15 +179,23 @@ class ArmMiddleware:
             self.lock_check(method, path)
 
     async def _serve_in_one_transaction(
-        self, handler: Handler, params: dict[str, str], scope: Scope, receive: Receive, send: Send
-    ) -> None:
+        self,
+        handler: Handler,
+        params: dict[str, str],
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        journal_entry: Callable[[int, list[tuple[bytes, bytes]]], JournalRecord] | None,
+    ) -> bool:
         """A write whose checks and handler share one store transaction: the body is read first (a
         transaction never spans a wait), then the controls' counter, the registration and lock checks,
-        and the handler run in the transaction; the answer goes out once it has committed. With fault
-        rules stored, the usual steps follow instead (a latency fault waits)."""
+        the handler, and the request's journal entry run in the transaction; the answer goes out once
+        it has committed. With fault rules stored, the usual steps follow instead (a latency fault
+        waits). Whether the journal entry was written."""
         path = scope["path"]
         receive = await _buffered(receive)
         assert self.store is not None
+        response: Response | None = None
         with self.store.transaction():
             self.controls.refresh()
             faults = self.controls.faults.active
@@ -192,18 +203,22 @@ class ArmMiddleware:
                 try:
                     self._store_checks(scope["method"], path)
                 except ArmError as error:
-                    response: Response | None = render(error, path, self.registry)
+                    response = render(error, path, self.registry)
                 else:
                     response = self.direct.answer_now(handler, params, scope, receive)
+                if response is not None and journal_entry is not None and self.journal is not None:
+                    self.journal.write(journal_entry(response.status_code, response.raw_headers))
         if faults:
             try:
                 await self._checks(scope, path)
             except ArmError as error:
                 await render(error, path, self.registry)(scope, receive, send)
-                return
+                return False
             await self.direct.serve(handler, params, scope, receive, send)
-        elif response is not None:
+            return False
+        if response is not None:
             await response(scope, receive, send)
+        return response is not None and journal_entry is not None
 
     async def _inject_faults(self, scope: Scope) -> None:
         query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
@@ -226,10 +241,22 @@ class ArmMiddleware:
                 }
 
 
+def new_request_id() -> str:
+    """A random version-4 GUID, as ARM's request ids are. Only an id, never a secret: drawn from
+    `random`, about a quarter of `uuid.uuid4()`'s time (two per request)."""
+    digits = f"{random.getrandbits(128) & _GUID_CLEAR | _GUID_SET:032x}"
+    return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
+
+
+# The version (4) and variant (RFC 4122) bits of a GUID: cleared, then set.
+_GUID_CLEAR = 0xFFFFFFFF_FFFF_0FFF_3FFF_FFFFFFFFFFFF
+_GUID_SET = 0x00000000_0000_4000_8000_000000000000
+
+
 def caller_correlation_id(headers: dict[bytes, str]) -> str:
     """The caller's correlation id, echoed if it looks like an id and not a payload; else a new one."""
     correlation = headers.get(b"x-ms-correlation-request-id") or ""
-    return correlation if 0 < len(correlation) <= 256 else str(uuid.uuid4())
+    return correlation if 0 < len(correlation) <= 256 else new_request_id()
 
 
 @functools.lru_cache(maxsize=4)

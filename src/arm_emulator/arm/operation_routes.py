@@ -11,6 +11,7 @@ from starlette.responses import Response
 
 from ..store.repository import OperationRecord
 from . import errors
+from .api_versions import api_version_of
 from .endpoints import endpoint
 from .operations import fresh_operation, fresh_resource, retry_after, status_body
 from .resource_type import OperationStatusEndpoint, Provider
@@ -78,7 +79,7 @@ def register_operation_status(router: APIRouter, provider: Provider) -> None:
     api_versions = sorted({v for rt in provider.resource_types for v in rt.api_versions})
 
     async def get_operation_status(request: Request, path: dict[str, str]) -> Response:
-        api_version = request.query_params.get("api-version")
+        api_version = api_version_of(request)
         if not api_version:
             raise errors.missing_api_version()
         if api_version not in api_versions:

@@ -17,6 +17,7 @@ from starlette.responses import Response
 from ..store.repository import ListedResource, OperationRecord, ResourceRecord, StoreTransaction
 from . import errors
 from .actions import action_segment, find_action, run_action
+from .api_versions import api_version_of
 from .auth import caller
 from .bodies import check_tags, digest, merge_patch, parse_json_object, validate
 from .conditions import check_existing, check_write, new_etag
@@ -94,7 +95,7 @@ class ResourceRoutes:
     ) -> tuple[str, ApiVersionModels]:
         """The request's api-version and its models; an unsupported version is refused naming the
         location ARM would know: the one the body sends, else the stored resource's."""
-        api_version = request.query_params.get("api-version")
+        api_version = api_version_of(request)
         if api_version and api_version not in self.rt.api_versions:
             self.writer.models(api_version, location=self._location_for_error(request, rid, raw_body))
         return api_version or "", self.writer.models(api_version)
@@ -158,17 +159,14 @@ class ResourceRoutes:
         body["systemData"] = self.writer.system_data(
             caller(request.headers.get("authorization")), now, existing, modified=True
         )
-        record = self.writer.record(rid, body, existing, now)
         headers: dict[str, str] = {}
         op: OperationRecord | None = None
         with runtime.store.transaction() as tx:
             if profile.synchronous:
-                record = record.evolve(body=self.writer.provisioned(runtime, rid, api_version, body, existing))
+                body = self.writer.provisioned(runtime, rid, api_version, body, existing)
             else:
                 op = self._new_operation(runtime, request, rid, body, kind, api_version, profile, requested, existing)
-                state = profile.steps[0].provisioning_state
-                body["properties"]["provisioningState"] = state
-                record = record.evolve(provisioning_state=state, operation_id=op.id, due_at=op.due_at)
+                body["properties"]["provisioningState"] = profile.steps[0].provisioning_state
                 headers = polling_headers(
                     runtime,
                     base_url(request, runtime.settings.public_url),
@@ -176,8 +174,8 @@ class ResourceRoutes:
                     op,
                     profile,
                 )
-            # `build` listed the stored children in this same transaction.
-            record = record.evolve(raw=dump_json(record.body).decode())  # serialised once: stored and sent
+            # `build` listed the stored children in this same transaction; serialised once: stored and sent.
+            record = self.writer.record(rid, body, existing, now, operation=op, raw=dump_json(body).decode())
             stored = record if op is None else as_stored(runtime, tx, op, record, new=existing is None)
             tx.put_resource(stored, new=existing is None)
             sync_parent(tx, self.rt, rid.type_key, rid.parent_key, now)

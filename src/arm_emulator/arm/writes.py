@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..clock import iso8601
-from ..store.repository import ResourceRecord, StoreTransaction
+from ..store.repository import OperationRecord, ResourceRecord, StoreTransaction
 from . import errors
 from .bodies import blank, check_tags, validate
 from .conditions import new_etag
@@ -178,7 +178,16 @@ class ResourceWriter:
         return data
 
     @staticmethod
-    def record(rid: ResourceId, body: dict[str, Any], existing: ResourceRecord | None, now: float) -> ResourceRecord:
+    def record(
+        rid: ResourceId,
+        body: dict[str, Any],
+        existing: ResourceRecord | None,
+        now: float,
+        *,
+        operation: OperationRecord | None = None,
+        raw: str | None = None,
+    ) -> ResourceRecord:
+        """The stored record of `body`: provisioned, or at the first step of `operation`; `raw`: its text."""
         return ResourceRecord(
             key=rid.key,
             id=rid.id,
@@ -188,9 +197,12 @@ class ResourceWriter:
             type_key=rid.type_key,
             body=body,
             etag=new_etag(now),
-            provisioning_state="Succeeded",
+            provisioning_state="Succeeded" if operation is None else operation.steps[0][0],
+            operation_id=None if operation is None else operation.id,
+            due_at=None if operation is None else operation.due_at,
             created_at=existing.created_at if existing else now,
             updated_at=now,
+            raw=raw,
         )
 
     def provisioned(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -48,6 +49,17 @@ _LOCATION = re.compile(r"[a-z0-9]{1,64}")
 def normalize_location(location: object) -> str:
     """ARM accepts `West US` for `westus`; anything but letters and digits (or not a string) is no
     Azure location (and would end up in polling URLs and headers)."""
+    if isinstance(location, str) and len(location) <= _CACHED_LOCATION_LENGTH:
+        return _normalized_location(location)
+    return _normalized_location.__wrapped__(location)  # refused, or odd: not worth a cache entry
+
+
+# A write asks several times, and clients use a handful of locations; longer text is never one.
+_CACHED_LOCATION_LENGTH = 80
+
+
+@functools.lru_cache(maxsize=256)
+def _normalized_location(location: object) -> str:
     normalized = "".join(location.split()).lower() if isinstance(location, str) else ""
     if not _LOCATION.fullmatch(normalized):
         raise errors.ArmError(

@@ -7,7 +7,7 @@ import functools
 import json
 import threading
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -1244,6 +1244,27 @@ class StoreTransaction:
 _JOURNAL_FIELDS = tuple(f for f in JournalRecord.__dataclass_fields__ if f != "sequence")
 
 
+class _JoinedBlock:
+    """A transaction opened inside another (`SqlStore.transaction`). A block that joins keeps its own
+    all-or-nothing: a failure the caller catches undoes the block's writes and nothing before it (a
+    savepoint only when something was written before). A class, not a generator: a request opens
+    several of these."""
+
+    __slots__ = ("_savepoint", "_tx")
+
+    def __init__(self, tx: StoreTransaction) -> None:
+        self._tx = tx
+        self._savepoint = tx._savepoint() if tx.writes else None
+
+    def __enter__(self) -> StoreTransaction:
+        return self._tx
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: Any) -> bool:
+        if exc_type is not None:
+            self._tx._back_to(self._savepoint)
+        return False
+
+
 class SqlStore:
     """SQLite by default (a file, WAL mode); any SQLAlchemy database URL works.
 
@@ -1314,23 +1335,18 @@ class SqlStore:
             connection = self._connection = self._engine.connect()
         return connection
 
-    @contextmanager
-    def transaction(self) -> Iterator[StoreTransaction]:
+    def transaction(self) -> AbstractContextManager[StoreTransaction]:
         """A transaction; one opened inside another joins it: it commits with the outer one, and when
         it fails its own writes are undone (as if it had been a transaction of its own) while the
         outer one goes on with what was written before it."""
         current = self._current
         if current is not None:
             self._connect()  # the same thread, or an error
-            # A block that joins keeps its own all-or-nothing: a failure the caller catches undoes the
-            # block's writes and nothing before it (a savepoint only when something was written before).
-            savepoint = current._savepoint() if current.writes else None
-            try:
-                yield current
-            except BaseException:
-                current._back_to(savepoint)
-                raise
-            return
+            return _JoinedBlock(current)
+        return self._outermost()
+
+    @contextmanager
+    def _outermost(self) -> Iterator[StoreTransaction]:
         connection = self._connect()
         assert self._statements is not None
         tx = StoreTransaction(connection, self._statements, self._scope_cache)

@@ -90,6 +90,35 @@ def test_a_fault_rule_set_through_one_replica_fires_on_the_others_and_is_spent_o
         assert first.get("/_emulator/faults").json() == {"value": []}
 
 
+def test_a_lock_or_a_group_deletion_through_one_replica_stops_writes_on_the_others(
+    replicas: list[EmulatorProcess],
+) -> None:
+    """A write's subscription, group and lock checks are answered from each replica's memory; a change
+    through another replica still counts from the next request on (it moves the shared counter)."""
+    first, second, third = (replica.client() for replica in replicas)
+    with first, second, third:
+        group = new_group(first)
+        group_path = f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{group}"
+
+        def new_workspace(client: httpx.Client) -> httpx.Response:
+            return client.put(f"{arm_path(group, 'workspaces', unique('ws'))}?{HC}", json={"location": "eastus"})
+
+        # Every replica has read the group and its (no) locks.
+        assert [new_workspace(client).status_code for client in (first, second, third)] == [201, 201, 201]
+        lock = f"{group_path}/providers/Microsoft.Authorization/locks/ro?api-version=2020-05-01"
+        assert second.put(lock, json={"properties": {"level": "ReadOnly"}}).status_code in (200, 201)
+        for client in (first, third):
+            refused = new_workspace(client)
+            assert refused.status_code == 409 and refused.json()["error"]["code"] == "ScopeLocked"
+        assert third.delete(lock).status_code == 200
+        assert new_workspace(first).status_code == 201
+        # The group's deletion takes an hour a step here: it stays Deleting, and no replica writes into it.
+        assert second.delete(f"{group_path}?{GROUPS}").status_code == 202
+        for client in (first, third):
+            refused = new_workspace(client)
+            assert refused.status_code == 404 and refused.json()["error"]["code"] == "ResourceGroupNotFound"
+
+
 def test_timing_and_the_clock_set_through_one_replica_steer_the_others(replicas: list[EmulatorProcess]) -> None:
     first, second, third = (replica.client() for replica in replicas)
     with first, second, third:

@@ -399,17 +399,7 @@ LOCK_KEY = f"{GROUP_KEY}/providers/microsoft.authorization/locks/nodelete"
 
 
 def _scoped(key: str, type_key: str, parent: str | None = None, state: str = "Succeeded") -> ResourceRecord:
-    return ResourceRecord(
-        key=key,
-        id=key,
-        subscription_key="s",
-        resource_group_key=GROUP_KEY,
-        parent_key=parent,
-        type_key=type_key,
-        body={},
-        etag='"e"',
-        provisioning_state=state,
-    )
+    return _resource(key, parent, GROUP_KEY).evolve(type_key=type_key, provisioning_state=state)
 
 
 def _scope_store(database_url: str) -> SqlStore:

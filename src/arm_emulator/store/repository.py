@@ -6,9 +6,10 @@ import contextlib
 import functools
 import json
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field, replace
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -334,6 +335,16 @@ def _like_escaped(prefix: str) -> str:
     return prefix.replace("/", "//").replace("%", "/%").replace("_", "/_")
 
 
+def _in_order(names: Sequence[str]) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
+    """A function giving the values of `names` as a tuple, in one C call where it can."""
+    if len(names) > 1:
+        return itemgetter(*names)
+    if names:
+        name = names[0]
+        return lambda values: (values[name],)
+    return lambda values: ()
+
+
 class _Prepared:
     """A statement compiled once for the database's dialect and run on the DBAPI cursor itself.
 
@@ -349,13 +360,13 @@ class _Prepared:
             compiled.bind_names[bind]: bind.value for bind in compiled.binds.values() if bind.value is not None
         }
         # Positional DBAPIs (sqlite's `?`) take a tuple in this order; named ones take a dict.
-        self._order = compiled.positiontup
+        self._positional = compiled.positiontup is not None
+        self._in_order = _in_order(compiled.positiontup or ())
 
     def parameters(self, values: dict[str, Any]) -> Any:
-        if self._order is not None:
-            defaults = self._defaults
-            return tuple(values[name] if name in values else defaults[name] for name in self._order)
-        return {**self._defaults, **values} if self._defaults else values
+        if self._defaults:
+            values = {**self._defaults, **values}
+        return self._in_order(values) if self._positional else values
 
 
 class _Statements:

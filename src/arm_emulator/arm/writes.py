@@ -74,11 +74,17 @@ class ResourceWriter:
         return models
 
     def sees_all(self, api_version: str) -> bool:
-        """Whether `api_version` knows every field of every version: its view of a body is the body."""
+        """Whether `api_version` is known to know every field of every version: its view of a body is
+        the body. Known only once every version's models are loaded (each loads on first use); until
+        then False, and callers check the body itself: loading them all for this would make the first
+        write of a type after a start wait seconds (every version's module, the event loop blocked)."""
         known = self._sees_all.get(api_version)
         if known is None:
+            versions = self.rt.api_versions.values()
+            if not all("shape" in vars(other) for other in versions):  # cached_property: computed yet?
+                return False
             mine = self.rt.api_versions[api_version].shape
-            known = all(covers(mine, other.shape) for other in self.rt.api_versions.values())
+            known = all(covers(mine, other.shape) for other in versions)
             self._sees_all[api_version] = known
         return known
 

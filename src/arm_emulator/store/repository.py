@@ -754,9 +754,10 @@ class StoreTransaction:
         """Every resource of one type in a subscription (one indexed query: ix_resources_subscription);
         a cached type's from the scope cache."""
         cache = self._cached()
-        cached = cache is not None and type_key in cache.cached_types
-        if cached and (subscription_key, type_key) in cache.of_type:  # type: ignore[union-attr]
-            return list(cache.of_type[subscription_key, type_key])  # type: ignore[union-attr]
+        if cache is not None and type_key not in cache.cached_types:
+            cache = None
+        if cache is not None and (subscription_key, type_key) in cache.of_type:
+            return list(cache.of_type[subscription_key, type_key])
         cursor = self._run(
             "of type in subscription",
             _SELECT_OF_TYPE_IN_SUBSCRIPTION,
@@ -767,8 +768,8 @@ class StoreTransaction:
             found = [_resource_from_row(dict(zip(names, row, strict=True))) for row in cursor.fetchall()]
         finally:
             cursor.close()
-        if cached:
-            cache.of_type[subscription_key, type_key] = tuple(found)  # type: ignore[union-attr]
+        if cache is not None:
+            cache.of_type[subscription_key, type_key] = tuple(found)
         return found
 
     def name_taken(self, type_key: str, name: str) -> bool:

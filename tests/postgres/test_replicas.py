@@ -160,6 +160,9 @@ def test_timing_and_the_clock_set_through_one_replica_steer_the_others(replicas:
         assert first.get("/_emulator/requests", params={"clientRequestId": marker}).json() == {"value": []}
 
 
+# A connection the killed replica resets while Python 3.11 wraps it in TLS leaks its SSLSocket
+# (CPython issue 113280: `SSLSocket._create` re-raises the reset without closing): the client's bug, not ours.
+@pytest.mark.filterwarnings("ignore:unclosed <ssl.SSLSocket:ResourceWarning")
 def test_a_replica_killed_mid_load_loses_no_acknowledged_write_and_the_others_finish_its_operations(
     replicas: list[EmulatorProcess],
 ) -> None:

@@ -28,6 +28,7 @@ import asyncio
 import concurrent.futures
 import contextlib
 import datetime
+import itertools
 import json
 import os
 import platform
@@ -173,14 +174,23 @@ class Load:
     headers: dict[str, str] = field(default_factory=lambda: dict(AUTH))
 
 
+# Numbers the runs of put_create.lua (see `wrk`).
+_CREATE_RUNS = itertools.count(1)
+
+
 def wrk(load: Load, *, connections: int, duration: float, threads: int = 1) -> dict[str, Any]:
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "10s"]
     command += ["-s", str(LUA / load.script)]
     for key, value in load.headers.items():
         command += ["-H", f"{key}: {value}"]
     command.append(load.url)
-    if load.args:
-        command += ["--", *load.args]
+    args = load.args
+    if load.script == "put_create.lua":
+        # Names of this run's own (the script's third argument prefixes them): a run re-using an
+        # earlier run's names (its warm-up's, say) would send unchanged re-PUTs, ARM's no-op, not creates.
+        args = [*args[:2], f"{args[2]}r{next(_CREATE_RUNS)}", *args[3:]]
+    if args:
+        command += ["--", *args]
     done = subprocess.run(command, capture_output=True, text=True, timeout=duration + 60, check=False)
     match = re.search(r"^BENCH_JSON (.*)$", done.stdout, re.MULTILINE)
     if match is None:

@@ -1,6 +1,7 @@
 -- PUT create: every request a new resource under a collection.
 --   wrk ... -s put_create.lua URL -- <collection path> <query> <run id> [body]
--- Names are <run id><thread>x<counter in hex>: unique across threads and runs, at most 23 characters.
+-- Names are <run id><thread>x<counter in hex>, at most 23 characters; run.py gives every wrk run its own
+-- run id, so no two runs (a warm-up and its measure, say) send the same names.
 local here = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"
 dofile(here .. "report.lua")
 

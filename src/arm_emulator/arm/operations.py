@@ -23,6 +23,7 @@ from .embedding import fill_listed_children, sync_parent
 from .lro_timing import LroTiming
 from .resource_id import parse_resource_id
 from .resource_type import LroProfile, OperationStatusEndpoint, ResourceContext
+from .responses import dump_json
 from .runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -160,6 +161,7 @@ def _resource_at_step(
     fill_listed_children(tx, runtime.registry, resource.type_key, resource.key, body, new=new)
     return resource.evolve(
         body=body,
+        raw=dump_json(body).decode(),
         provisioning_state=state,
         etag=new_etag(now),
         operation_id=None if op.done else op.id,

@@ -97,7 +97,7 @@ class ResourceRecord:
 
     def evolve(self, **changes: Any) -> ResourceRecord:
         if "body" in changes:
-            changes["raw"] = None
+            changes.setdefault("raw", None)  # the old text is not the new body's; a caller may pass the new one
         return replace(self, **changes)
 
 

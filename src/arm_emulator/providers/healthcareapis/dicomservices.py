@@ -30,7 +30,8 @@ def _dicom_defaults(ctx: ResourceContext, body: Body) -> Body:
         "authority": f"https://login.microsoftonline.com/{ctx.tenant_id}",
         "audiences": list(AUDIENCES),
     }
-    properties.setdefault("corsConfiguration", copy.deepcopy(DEFAULT_CORS))
+    if "corsConfiguration" not in properties:
+        properties["corsConfiguration"] = copy.deepcopy(DEFAULT_CORS)
     properties.setdefault("privateEndpointConnections", [])
     properties.setdefault("publicNetworkAccess", "Enabled")  # read-only up to 2022-06-01: always Enabled there
     # Fields later versions added, as the service fills them when nobody set them (each version

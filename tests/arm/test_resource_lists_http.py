@@ -199,6 +199,20 @@ def test_top_pages_with_next_links_that_keep_the_filter(http: httpx.Client, grou
     assert http.get(f"{SUB}/resources", params={"api-version": "2025-04-01", "$top": "0"}).status_code == 400
 
 
+def test_type_and_group_filters_page_exactly_with_full_pages_until_the_last(http: httpx.Client, group: Group) -> None:
+    # The store answers these filters whole, so every page but the last is full and the last has no nextLink.
+    workspaces = f"resourceType eq 'Microsoft.HealthcareApis/workspaces' and resourceGroup eq '{group.name.upper()}'"
+    page = _list(http, f"{SUB}/resources", **{"$top": "1", "$filter": workspaces})
+    pages = [_names(page)]
+    while "nextLink" in page:
+        page = http.get(page["nextLink"]).json()
+        pages.append(_names(page))
+    assert pages == [[group.first], [group.second]]
+    # A group filter naming another group than the listed one lists nothing.
+    other = _list(http, f"{group.path()}/resources", **{"$filter": "resourceGroup eq 'another-group'"})
+    assert other == {"value": []}
+
+
 def test_missing_scopes_and_api_versions_get_arms_errors(http: httpx.Client) -> None:
     missing = http.get(f"{SUB}/resourceGroups/{unique('nope')}/resources?{V}")
     assert missing.status_code == 404

@@ -121,7 +121,9 @@ def _page(
         group_key = f"/subscriptions/{scope.subscription_key}/resourcegroups/{group.lower()}"
     items: list[dict[str, Any]] = []
     position, scanned = after, 0
-    batch = max(size, _BATCH) if resource_filter.comparisons or resource_filter.by_tag else size + 1
+    # A filter the store answers whole (type and group equality) passes every tracked row it returns;
+    # any other may skip many, so it reads in bigger batches.
+    batch = size + 1 if _answered_by_the_store(resource_filter) else max(size, _BATCH)
     with runtime.store.transaction() as tx:
         while True:
             rows = tx.scan_resources(
@@ -149,6 +151,13 @@ def _page(
                 return items, position, False
             if scanned >= SCAN_BUDGET:
                 return items, position, True
+
+
+def _answered_by_the_store(resource_filter: ResourceFilter) -> bool:
+    """Whether `_page`'s scan narrows to exactly what the filter asks (no comparison left to `matches`)."""
+    return not resource_filter.by_tag and all(
+        c.operator == "eq" and c.property in ("resourceType", "resourceGroup") for c in resource_filter.comparisons
+    )
 
 
 def _list(request: Request, runtime: Runtime, scope: _ListScope, api_version: str) -> Response:

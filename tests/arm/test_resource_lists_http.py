@@ -205,7 +205,9 @@ def test_type_and_group_filters_page_exactly_with_full_pages_until_the_last(http
     page = _list(http, f"{SUB}/resources", **{"$top": "1", "$filter": workspaces})
     pages = [_names(page)]
     while "nextLink" in page:
-        page = http.get(page["nextLink"]).json()
+        response = http.get(page["nextLink"])
+        assert response.status_code == 200, response.text
+        page = response.json()
         pages.append(_names(page))
     assert pages == [[group.first], [group.second]]
     # A group filter naming another group than the listed one lists nothing.

@@ -86,6 +86,11 @@ class ApiVersionModels:
         """The fields this version shows of a stored resource (see arm.projection)."""
         return shape_of(self.response)
 
+    @property
+    def shape_loaded(self) -> bool:
+        """Whether `shape` has been computed (its module imported), without computing it."""
+        return "shape" in self.__dict__
+
 
 def model_module(package: str, api_version: str) -> str:
     """Where `make generate` writes an api-version's models: `<package>.models_2024_03_31`."""

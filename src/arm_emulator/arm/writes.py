@@ -81,7 +81,7 @@ class ResourceWriter:
         known = self._sees_all.get(api_version)
         if known is None:
             versions = self.rt.api_versions.values()
-            if not all("shape" in vars(other) for other in versions):  # cached_property: computed yet?
+            if not all(other.shape_loaded for other in versions):
                 return False
             mine = self.rt.api_versions[api_version].shape
             known = all(covers(mine, other.shape) for other in versions)

@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from . import errors
+from .api_versions import api_version_of
 from .bodies import parse_json_object
 from .endpoints import endpoint
 from .resource_id import ResourceId
@@ -75,7 +76,7 @@ def register_provider_actions(router: APIRouter, provider: Provider) -> None:
         action = find_action(provider.actions, request.url.path.rsplit("/", 1)[-1])
         if action is None:
             raise errors.no_route("POST", request.url.path)
-        api_version = request.query_params.get("api-version")
+        api_version = api_version_of(request)
         if not api_version:
             raise errors.missing_api_version()
         if api_version not in api_versions:

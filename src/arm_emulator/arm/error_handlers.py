@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from . import errors
+from .api_versions import api_version_of
 from .endpoints import FALLBACK_ROUTE_TAG
 from .errors import ArmError
 from .generic_writes import is_generic_namespace
@@ -43,9 +44,7 @@ def _unrouted(request: Request, registry: Registry, status: int) -> ArmError:
                 return errors.invalid_resource_namespace(namespace)
             types = segments[index + 2 :: 2]
             if types:
-                return errors.invalid_resource_type(
-                    "/".join(types), provider.namespace, request.query_params.get("api-version")
-                )
+                return errors.invalid_resource_type("/".join(types), provider.namespace, api_version_of(request))
     return errors.no_route(request.method, path)
 
 

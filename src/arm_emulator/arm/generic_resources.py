@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from . import errors
+from .api_versions import api_version_of
 from .auth import caller
 from .bodies import merge_patch, parse_json_object
 from .conditions import check_existing
@@ -49,7 +50,7 @@ def _target(request: Request) -> tuple[Runtime, ScopedResourceId, str | None]:
             rid, listed = parsed
             # A POST to `{id}/{action}` is about the resource's type, not `type/action`.
             type_name = rid.type_name.rsplit("/", 1)[0] if request.method == "POST" and listed else rid.type_name
-            raise errors.unsupported_api_version(request.query_params.get("api-version") or "", type_name, None, (), ())
+            raise errors.unsupported_api_version(api_version_of(request) or "", type_name, None, (), ())
         return runtime, parsed[0], parsed[1]
     raise HTTPException(405 if allowed_methods(request) else 404)  # answered as before: error_handlers
 
@@ -73,7 +74,7 @@ async def create_or_update(request: Request, params: dict[str, str]) -> Response
             runtime,
             tx,
             rid,
-            request.query_params.get("api-version") or "",
+            api_version_of(request) or "",
             requested,
             caller(request.headers.get("authorization")),
             if_match=request.headers.get("if-match"),
@@ -84,7 +85,7 @@ async def create_or_update(request: Request, params: dict[str, str]) -> Response
 
 async def get(request: Request, params: dict[str, str]) -> Response:
     runtime, rid, listed = _target(request)
-    api_version = check_api_version(request.query_params.get("api-version"))
+    api_version = check_api_version(api_version_of(request))
     if listed is not None:
         return _list(request, runtime, rid, api_version)
     with runtime.store.transaction() as tx:
@@ -98,7 +99,7 @@ async def get(request: Request, params: dict[str, str]) -> Response:
 async def check_existence(request: Request, params: dict[str, str]) -> Response:
     """Resources_CheckExistence: 204 or 404, no body."""
     runtime, rid, listed = _target(request)
-    check_api_version(request.query_params.get("api-version"))
+    check_api_version(api_version_of(request))
     if listed is not None:
         raise errors.method_not_allowed("HEAD", request.url.path)
     with runtime.store.transaction() as tx:
@@ -112,7 +113,7 @@ async def update(request: Request, params: dict[str, str]) -> Response:
     runtime, rid, listed = _target(request)
     if listed is not None:
         raise errors.method_not_allowed("PATCH", request.url.path)
-    api_version = check_api_version(request.query_params.get("api-version"))
+    api_version = check_api_version(api_version_of(request))
     patch = parse_json_object(await request.body(), request.headers.get("content-type"))
     now = runtime.clock.now()
     with runtime.store.transaction() as tx:
@@ -147,7 +148,7 @@ async def delete(request: Request, params: dict[str, str]) -> Response:
     runtime, rid, listed = _target(request)
     if listed is not None:
         raise errors.method_not_allowed("DELETE", request.url.path)
-    check_api_version(request.query_params.get("api-version"))
+    check_api_version(api_version_of(request))
     with runtime.store.transaction() as tx:
         existing = tx.get_resource(rid.key)
         if existing is None:
@@ -167,7 +168,7 @@ async def action(request: Request, params: dict[str, str]) -> Response:
     if parsed is None or parsed[1] is not None or declared is None:
         raise HTTPException(404)
     resource = parsed[0]
-    check_api_version(request.query_params.get("api-version"))
+    check_api_version(api_version_of(request))
     raw = await request.body()
     requested = parse_json_object(raw, request.headers.get("content-type")) if raw.strip() else None
     with runtime.store.transaction() as tx:

@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from . import errors
+from .api_versions import api_version_of
 from .endpoints import endpoint
 from .responses import base_url, json_response
 from .runtime import runtime_of
@@ -88,7 +89,7 @@ def azure_stack(base: str, *, extended: bool) -> dict[str, Any]:
 
 
 async def metadata_endpoints(request: Request, params: dict[str, str]) -> Response:
-    version = request.query_params.get("api-version")
+    version = api_version_of(request)
     if not version:
         raise errors.missing_api_version()
     base = base_url(request, runtime_of(request).settings.public_url)

@@ -121,8 +121,8 @@ def _page(
         group_key = f"/subscriptions/{scope.subscription_key}/resourcegroups/{group.lower()}"
     items: list[dict[str, Any]] = []
     position, scanned = after, 0
-    # A filter the store answers whole (type and group equality) passes every tracked row it returns;
-    # any other may skip many, so it reads in bigger batches.
+    # Under a filter the scan answers whole, `matches` passes every tracked row the scan returns: a page
+    # and one more row is enough. Any other filter may reject many, so it reads in bigger batches.
     batch = size + 1 if _answered_by_the_store(resource_filter) else max(size, _BATCH)
     with runtime.store.transaction() as tx:
         while True:
@@ -153,10 +153,15 @@ def _page(
                 return items, position, True
 
 
+# The properties whose `eq` clause `_page`'s scan applies exactly (`name eq` narrows it only to the
+# last name segment: `matches` still decides).
+_EXACT_IN_THE_SCAN = ("resourceType", "resourceGroup")
+
+
 def _answered_by_the_store(resource_filter: ResourceFilter) -> bool:
     """Whether `_page`'s scan narrows to exactly what the filter asks (no comparison left to `matches`)."""
     return not resource_filter.by_tag and all(
-        c.operator == "eq" and c.property in ("resourceType", "resourceGroup") for c in resource_filter.comparisons
+        c.operator == "eq" and c.property in _EXACT_IN_THE_SCAN for c in resource_filter.comparisons
     )
 
 

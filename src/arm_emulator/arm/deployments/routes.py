@@ -17,6 +17,7 @@ from starlette.responses import Response
 from ...clock import iso8601
 from ...store.repository import DeploymentRecord
 from .. import errors
+from ..api_versions import api_version_of
 from ..endpoints import add_routes
 from ..errors import ArmError
 from ..operations import retry_after
@@ -66,7 +67,7 @@ def _template_failure(error: Any) -> ArmError:
 
 
 def _api_version(request: Request) -> str:
-    version = request.query_params.get("api-version")
+    version = api_version_of(request)
     if not version:
         raise errors.missing_api_version()
     return version

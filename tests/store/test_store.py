@@ -297,6 +297,35 @@ def test_opening_a_database_made_before_an_index_existed_adds_it(database_url: s
     assert {"ix_resources_subscription_order", "ix_resources_group_order"} <= names
 
 
+def test_opening_a_database_with_the_old_full_indexes_replaces_them_with_partial_ones(database_url: str) -> None:
+    first = SqlStore(database_url)
+    first.open()
+    first.close()
+    engine = sqlalchemy.create_engine(database_url)
+    try:
+        with engine.begin() as db:  # the indexes as earlier versions made them
+            db.exec_driver_sql("DROP INDEX ix_resources_child")
+            db.exec_driver_sql("DROP INDEX ix_operations_running_due")
+            db.exec_driver_sql("CREATE INDEX ix_resources_parent ON resources (parent_key, type_key, seq)")
+            db.exec_driver_sql("CREATE INDEX ix_operations_due ON operations (due_at)")
+            db.exec_driver_sql("CREATE INDEX ix_operations_resource ON operations (resource_key)")
+        reopened = SqlStore(database_url)
+        reopened.open()
+        with reopened.transaction() as tx:
+            tx.put_resource(_resource("/p"))
+            tx.put_resource(_resource("/p/c", parent="/p"))
+            tx.add_operation(_operation())
+            assert tx.has_children("/p") and tx.due_operation_ids(now=10.0) == ["op1"]
+        reopened.close()
+        inspector = sqlalchemy.inspect(engine)
+        resource_indexes = {index["name"] for index in inspector.get_indexes("resources")}
+        operation_indexes = {index["name"] for index in inspector.get_indexes("operations")}
+    finally:
+        engine.dispose()
+    assert "ix_resources_child" in resource_indexes and "ix_resources_parent" not in resource_indexes
+    assert operation_indexes == {"ix_operations_running_due"}
+
+
 def _journal_record(path: str, status: int = 200, **fields: object) -> JournalRecord:
     return JournalRecord(
         epoch_seconds=1.0,

@@ -898,7 +898,7 @@ class StoreTransaction:
         return ids
 
     def next_due_at(self) -> float | None:
-        return self._c.execute(select(func.min(operations.c.due_at))).scalar()
+        return self._c.execute(select(func.min(operations.c.due_at)).where(operations.c.due_at.is_not(None))).scalar()
 
     def list_operations(self, *, active_only: bool, limit: int = 1000) -> list[OperationRecord]:
         query = select(operations)
@@ -1468,6 +1468,8 @@ def _create_schema(engine: Engine) -> None:
         for table in tables.metadata.sorted_tables:
             for index in table.indexes:
                 index.create(connection, checkfirst=True)
+        for name in tables.RETIRED_INDEXES:
+            connection.execute(text(f"DROP INDEX IF EXISTS {name}"))
         if connection.execute(select(control_state.c.id).where(control_state.c.id == _CONTROL_ROW)).first() is None:
             # Two SQLite processes opening a new file together can both get here; one row is made.
             with contextlib.suppress(exc.IntegrityError):

@@ -64,6 +64,16 @@ def _operation() -> OperationRecord:
     )
 
 
+def test_evolve_changes_only_the_named_fields_and_refuses_unknown_ones() -> None:
+    op = _operation()
+    done = op.evolve(status="Succeeded", due_at=None)
+    assert (done.status, done.due_at, done.id, op.status) == ("Succeeded", None, "op1", "Running")
+    record = _resource("/p")
+    assert record.evolve(body={"a": 1}).raw is None  # the old text is not the new body's
+    with pytest.raises(TypeError, match="no field stauts"):
+        op.evolve(stauts="Succeeded")
+
+
 def test_a_step_is_applied_once_even_if_two_walkers_race(store: SqlStore) -> None:
     with store.transaction() as tx:
         tx.add_operation(_operation())

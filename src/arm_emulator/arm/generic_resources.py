@@ -10,7 +10,6 @@ route's 405, and one under a declared namespace (or ARM's own) the 404/400 it ha
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from fastapi import APIRouter
@@ -21,7 +20,7 @@ from starlette.responses import Response
 from . import errors
 from .api_versions import api_version_of
 from .auth import caller
-from .bodies import merge_patch, parse_json_object
+from .bodies import json_copy, merge_patch, parse_json_object
 from .conditions import check_existing
 from .endpoints import FALLBACK_ROUTE_TAG, add_routes, in_one_transaction
 from .error_handlers import allowed_methods
@@ -122,7 +121,7 @@ async def update(request: Request, params: dict[str, str]) -> Response:
             require_scope(runtime, tx, rid)
             raise _not_found(rid)
         check_existing(existing.etag, request.headers.get("if-match"))
-        requested = copy.deepcopy(existing.body)
+        requested = json_copy(existing.body)
         for field, value in patch.items():
             if value is None:
                 requested.pop(field, None)

@@ -9,13 +9,12 @@ it makes with them. Shared by the routes (`generic_resources`) and by state impo
 
 from __future__ import annotations
 
-import copy
 import re
 from typing import Any
 
 from ..store.repository import ResourceRecord, StoreTransaction
 from . import errors
-from .bodies import check_tags
+from .bodies import check_tags, json_copy
 from .conditions import check_write
 from .identity import assign_identity_ids
 from .resource_id import ScopedResourceId, key_of, parse_scoped_path
@@ -176,4 +175,4 @@ def _write_implicit_child(
     if parsed is None or parsed[1] is not None:
         raise ValueError(f"an implicit child is declared as type/name pairs: {child_id}")
     if tx.get_resource(parsed[0].key) is None:
-        write(runtime, tx, parsed[0], api_version, copy.deepcopy(body), who)
+        write(runtime, tx, parsed[0], api_version, json_copy(body), who)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import copy
 import json
 import logging
 import math
@@ -18,10 +17,11 @@ from typing import Any
 
 from ..clock import iso8601
 from ..store.repository import OperationRecord, ResourceRecord, StoreTransaction
+from .bodies import json_copy
 from .conditions import new_etag
 from .embedding import fill_listed_children, sync_parent
 from .lro_timing import LroTiming
-from .resource_id import parse_resource_id
+from .resource_id import ResourceId, parse_resource_id
 from .resource_type import LroProfile, OperationStatusEndpoint, ResourceContext
 from .responses import dump_json
 from .runtime import Runtime
@@ -140,22 +140,24 @@ def _resource_at_step(
     now: float,
     *,
     new: bool = False,
+    rid: ResourceId | None = None,
 ) -> ResourceRecord:
-    """The resource as an operation's step (not a finished delete) leaves it; `new`: not stored yet."""
+    """The resource as an operation's step (not a finished delete) leaves it; `new`: not stored yet;
+    `rid`: its id, parsed (a write has it; the walker parses it only for a provider's last step)."""
     succeeded = op.done and op.status == "Succeeded"
     # A failed update leaves the resource as it was before, marked with the failure (ARM RPC).
     failed_update = op.done and not succeeded and op.previous_body is not None
     if failed_update:
-        body = copy.deepcopy(op.previous_body)
+        body = json_copy(op.previous_body)
     else:  # a copy: the record's body stays as it was (parsing its text is the cheaper copy)
-        body = json.loads(resource.raw) if resource.raw is not None else copy.deepcopy(resource.body)
+        body = json.loads(resource.raw) if resource.raw is not None else json_copy(resource.body)
     state = op.status if op.done else op.steps[op.step_index][0]
     body.setdefault("properties", {})["provisioningState"] = state
     if succeeded:
         found = runtime.registry.resource_type(resource.type_key)
         if found is not None:
             _, resource_type = found
-            rid = parse_resource_id(resource.id)
+            rid = rid or parse_resource_id(resource.id)
             ctx = ResourceContext(rid, op.api_version, runtime.tenant_of(rid.subscription_id), body, runtime.lookup)
             body = resource_type.on_provisioned(ctx, body)
     fill_listed_children(tx, runtime.registry, resource.type_key, resource.key, body, new=new)
@@ -200,7 +202,7 @@ def catch_up(runtime: Runtime, key_prefix: str = "", limit: int = 500) -> int:
 
 
 def as_stored(
-    runtime: Runtime, tx: StoreTransaction, op: OperationRecord, resource: ResourceRecord, *, new: bool
+    runtime: Runtime, tx: StoreTransaction, op: OperationRecord, resource: ResourceRecord, rid: ResourceId, *, new: bool
 ) -> ResourceRecord:
     """Store a create's or update's new operation (`op`, from `new_operation`); the resource to store:
     as the first step shows it, or, when the operation is already due (fast mode), with the due steps
@@ -213,7 +215,7 @@ def as_stored(
     tx.add_operation(moved or op)
     if moved is None:
         return resource
-    return _resource_at_step(runtime, tx, moved, resource, now, new=new)
+    return _resource_at_step(runtime, tx, moved, resource, now, new=new, rid=rid)
 
 
 def fresh_resource(runtime: Runtime, key: str, *, polled: bool = False) -> ResourceRecord | None:

@@ -6,7 +6,6 @@ declaration (`ResourceType`, `Provider`), never from branches here.
 
 from __future__ import annotations
 
-import copy
 import json
 from typing import Any
 
@@ -19,7 +18,7 @@ from . import errors
 from .actions import action_segment, find_action, run_action
 from .api_versions import api_version_of
 from .auth import caller
-from .bodies import check_tags, digest, merge_patch, parse_json_object, validate
+from .bodies import check_tags, digest, json_copy, merge_patch, parse_json_object, validate
 from .conditions import check_existing, check_write, new_etag
 from .embedding import sync_parent
 from .endpoints import endpoint, in_one_transaction
@@ -176,7 +175,7 @@ class ResourceRoutes:
                 )
             # `build` listed the stored children in this same transaction; serialised once: stored and sent.
             record = self.writer.record(rid, body, existing, now, operation=op, raw=dump_json(body).decode())
-            stored = record if op is None else as_stored(runtime, tx, op, record, new=existing is None)
+            stored = record if op is None else as_stored(runtime, tx, op, record, rid, new=existing is None)
             tx.put_resource(stored, new=existing is None)
             sync_parent(tx, self.rt, rid.type_key, rid.parent_key, now)
         headers["ETag"] = record.etag
@@ -352,7 +351,7 @@ class ResourceRoutes:
             )
         patch.pop("location", None)  # the same location, or null: nothing to change
 
-        requested = copy.deepcopy(existing.body)
+        requested = json_copy(existing.body)
         for field, value in patch.items():
             if field in ("tags", "identity") or not isinstance(value, dict):
                 if value is None:
@@ -398,7 +397,7 @@ class ResourceRoutes:
                 runtime, request, rid, existing.body, "delete", api_version, profile, None, existing
             )
             tx.add_operation(op)
-            body = copy.deepcopy(existing.body)
+            body = json_copy(existing.body)
             state = profile.steps[0].provisioning_state
             body.setdefault("properties", {})["provisioningState"] = state
             record = existing.evolve(

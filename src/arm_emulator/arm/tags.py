@@ -9,7 +9,6 @@ names and values created with PUT; a predefined name or value still in use canno
 
 from __future__ import annotations
 
-import copy
 from typing import Any, Literal
 
 from fastapi import APIRouter
@@ -21,7 +20,7 @@ from ..store.repository import StoreTransaction
 from . import errors
 from .api_versions import require_dated_api_version
 from .auth import caller
-from .bodies import check_tags, parse_json_object, validate
+from .bodies import check_tags, json_copy, parse_json_object, validate
 from .conditions import new_etag
 from .embedding import sync_parent
 from .endpoints import add_routes
@@ -88,7 +87,7 @@ class _Scope(ExtensionScope):
         existing = self.record()
         if existing.operation_id is not None:
             raise errors.operation_in_progress(existing.id, "update")
-        body = copy.deepcopy(existing.body)
+        body = json_copy(existing.body)
         body["tags"] = tags
         if self.rid is not None:
             who = caller(request.headers.get("authorization"))

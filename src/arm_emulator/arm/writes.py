@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import json
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -13,7 +12,7 @@ from pydantic import ValidationError
 from ..clock import iso8601
 from ..store.repository import OperationRecord, ResourceRecord, StoreTransaction
 from . import errors
-from .bodies import blank, check_tags, validate
+from .bodies import blank, check_tags, json_copy, validate
 from .conditions import new_etag
 from .embedding import fill_listed_children, sync_parent
 from .projection import carry_over, covers, hidden, project, sees_all
@@ -152,7 +151,7 @@ class ResourceWriter:
         existing: ResourceRecord | None,
     ) -> dict[str, Any]:
         """The stored body: what was asked for, the ARM envelope fields, and the provider's own."""
-        body = copy.deepcopy(requested)
+        body = json_copy(requested)
         body.pop("etag", None)
         body["id"] = rid.id
         body["name"] = rid.name

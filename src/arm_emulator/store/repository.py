@@ -403,6 +403,12 @@ class _Statements:
         return prepared
 
 
+@functools.lru_cache(maxsize=256)
+def _steps_text(steps: tuple[tuple[str, str], ...]) -> str:
+    """An operation's steps as stored: a few profiles' worth, each written with every operation."""
+    return json.dumps(steps)
+
+
 def _resource_from_row(row: Mapping[str, Any], *, parse_body: bool = True) -> ResourceRecord:
     """`parse_body=False` leaves `body` empty and only `raw` set: list pages send the stored text."""
     return ResourceRecord(
@@ -570,6 +576,15 @@ class StoreTransaction:
         try:
             row = cursor.fetchone()
             return dict(zip([d[0] for d in cursor.description], row, strict=True)) if row is not None else None
+        finally:
+            cursor.close()
+
+    def _fetch_value(self, key: str, statement: Any, values: dict[str, Any]) -> Any:
+        """The first column of the first row (None without one): no row mapping to build."""
+        cursor = self._run(key, statement, values)
+        try:
+            row = cursor.fetchone()
+            return row[0] if row is not None else None
         finally:
             cursor.close()
 
@@ -875,7 +890,7 @@ class StoreTransaction:
                 kind=record.kind,
                 api_version=record.api_version,
                 initial_status_code=record.initial_status_code,
-                steps=json.dumps(record.steps),
+                steps=_steps_text(record.steps),
                 step_index=record.step_index,
                 step_seconds=record.step_seconds,
                 status=record.status,
@@ -942,8 +957,8 @@ class StoreTransaction:
 
     def control_version(self) -> int:
         """The change counter of the shared controls: what every request checks (one indexed row)."""
-        row = self._fetch_one("control version", _SELECT_CONTROL_VERSION, {})
-        return int(row["version"]) if row is not None else 0
+        version = self._fetch_value("control version", _SELECT_CONTROL_VERSION, {})
+        return int(version) if version is not None else 0
 
     def read_controls(self) -> ControlsRecord:
         row = self._c.execute(select(control_state).where(control_state.c.id == _CONTROL_ROW)).first()

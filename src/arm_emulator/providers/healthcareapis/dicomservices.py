@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import copy
-
+from ...arm.bodies import json_copy
 from ...arm.identity import fill_managed_identity
 from ...arm.resource_type import (
     Body,
@@ -31,7 +30,7 @@ def _dicom_defaults(ctx: ResourceContext, body: Body) -> Body:
         "audiences": list(AUDIENCES),
     }
     if "corsConfiguration" not in properties:
-        properties["corsConfiguration"] = copy.deepcopy(DEFAULT_CORS)
+        properties["corsConfiguration"] = json_copy(DEFAULT_CORS)
     properties.setdefault("privateEndpointConnections", [])
     properties.setdefault("publicNetworkAccess", "Enabled")  # read-only up to 2022-06-01: always Enabled there
     # Fields later versions added, as the service fills them when nobody set them (each version

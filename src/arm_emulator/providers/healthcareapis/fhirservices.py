@@ -3,8 +3,7 @@
 
 from __future__ import annotations
 
-import copy
-
+from ...arm.bodies import json_copy
 from ...arm.identity import fill_managed_identity
 from ...arm.resource_type import Body, ModelNames, ResourceContext, ResourceType, versioned
 from .dicomservices import DEFAULT_CORS, DICOM_SERVICES
@@ -28,7 +27,7 @@ def _fhir_defaults(ctx: ResourceContext, body: Body) -> Body:
     properties.setdefault("resourceVersionPolicyConfiguration", {"default": "versioned"})
     properties["eventState"] = "Disabled"  # read-only; Enabled only with an Event Grid subscription
     # As the DICOM service and the recorded Azure API for FHIR fill them.
-    properties.setdefault("corsConfiguration", copy.deepcopy(DEFAULT_CORS))
+    properties.setdefault("corsConfiguration", json_copy(DEFAULT_CORS))
     properties.setdefault("exportConfiguration", {})
     properties.setdefault("publicNetworkAccess", "Enabled")  # read-only up to 2024-03-31: always Enabled there
     properties.setdefault("privateEndpointConnections", [])  # read-only; FHIR services have none of their own

@@ -4,8 +4,7 @@ with Azure-AsyncOperation only, tags-only PATCH 200 at once, DELETE 202 with bot
 
 from __future__ import annotations
 
-import copy
-
+from ...arm.bodies import json_copy
 from ...arm.identity import fill_managed_identity
 from ...arm.resource_type import (
     Body,
@@ -35,7 +34,7 @@ def _service_defaults(ctx: ResourceContext, body: Body) -> Body:
     authentication.setdefault("authority", f"https://login.microsoftonline.com/{ctx.tenant_id}")
     authentication.setdefault("audience", f"https://{name}.azurehealthcareapis.com")
     authentication.setdefault("smartProxyEnabled", False)
-    properties.setdefault("corsConfiguration", copy.deepcopy(DEFAULT_CORS))
+    properties.setdefault("corsConfiguration", json_copy(DEFAULT_CORS))
     properties.setdefault("exportConfiguration", {})
     properties.setdefault("acrConfiguration", {}).setdefault("loginServers", [])  # from 2021-01-11
     properties.setdefault("publicNetworkAccess", "Enabled")  # from 2020-03-30; writable

@@ -34,9 +34,9 @@ class Entries:
         original_flush = Journal.flush
 
         @contextlib.contextmanager
-        def transaction(store: SqlStore) -> Iterator[Any]:
+        def transaction(store: SqlStore, **options: Any) -> Iterator[Any]:
             self.count += store._current is None
-            with original_transaction(store) as tx:
+            with original_transaction(store, **options) as tx:
                 yield tx
 
         def control_version(store: SqlStore) -> int:

@@ -211,6 +211,36 @@ def test_sqlite_synchronous_is_set_on_the_connection(tmp_path: Path, setting: st
 
 
 @pytest.mark.sqlite_only
+def test_a_writing_transaction_holds_sqlites_write_lock_from_its_first_read(store: SqlStore, tmp_path: Path) -> None:
+    """Another process on the file cannot write between a write's checks and its writes; a reading
+    transaction leaves it free (pysqlite's own transaction begins only at a write)."""
+
+    def another_process_can_write() -> bool:
+        with closing(sqlite3.connect(tmp_path / "store.db", timeout=0, isolation_level=None)) as other:
+            try:
+                other.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as error:
+                assert "locked" in str(error)
+                return False
+            other.execute("ROLLBACK")
+            return True
+
+    with store.transaction() as tx:
+        assert tx.get_resource("/rg/one") is None
+        assert another_process_can_write()
+    with store.transaction(writing=True) as tx:
+        assert tx.get_resource("/rg/one") is None
+        assert not another_process_can_write()
+        with pytest.raises(LookupError), store.transaction():  # a failed block, nothing written before it
+            raise LookupError
+        assert not another_process_can_write()  # its rollback took the lock again
+        tx.put_resource(_resource("/rg/one"))
+    assert another_process_can_write()
+    with store.transaction() as tx:
+        assert tx.get_resource("/rg/one") is not None
+
+
+@pytest.mark.sqlite_only
 def test_an_in_memory_store_has_no_snapshots() -> None:
     store = SqlStore("sqlite://")
     store.open()

@@ -196,7 +196,7 @@ class ArmMiddleware:
         receive = await _buffered(receive)
         assert self.store is not None
         response: Response | None = None
-        with self.store.transaction():
+        with self.store.transaction(writing=True):
             self.controls.refresh()
             faults = self.controls.faults.active
             if not faults:

@@ -536,6 +536,8 @@ class StoreTransaction:
         self._cache = cache
         # Whether this transaction changed what the cache keeps: the counter moves when it commits.
         self.scopes_changed = False
+        # The statement that began it, when the driver's own implicit BEGIN would not do (SqlStore).
+        self.begin: str | None = None
 
     def _cached(self) -> ScopeCache | None:
         """The scope cache, if it may answer now (a counter read, and nothing of it changed here)."""
@@ -563,6 +565,8 @@ class StoreTransaction:
         else:
             self._dbapi.rollback()  # type: ignore[union-attr]
             self.writes = 0
+            if self.begin is not None:
+                self._dbapi.execute(self.begin)  # type: ignore[union-attr]  # the write lock again
 
     def _run(self, key: Any, build: Any, values: dict[str, Any]) -> Any:
         """Run a prepared statement on the DBAPI cursor; the cursor, for its rows or rowcount."""
@@ -1382,23 +1386,31 @@ class SqlStore:
             connection = self._connection = self._engine.connect()
         return connection
 
-    def transaction(self) -> AbstractContextManager[StoreTransaction]:
+    def transaction(self, *, writing: bool = False) -> AbstractContextManager[StoreTransaction]:
         """A transaction; one opened inside another joins it: it commits with the outer one, and when
         it fails its own writes are undone (as if it had been a transaction of its own) while the
-        outer one goes on with what was written before it."""
+        outer one goes on with what was written before it. `writing`: it reads, checks and writes (a
+        PUT, PATCH or DELETE), so what it reads must not change under it before it writes."""
         current = self._current
         if current is not None:
             self._connect()  # the same thread, or an error
             return _JoinedBlock(current)
-        return self._outermost()
+        return self._outermost(writing)
 
     @contextmanager
-    def _outermost(self) -> Iterator[StoreTransaction]:
+    def _outermost(self, writing: bool = False) -> Iterator[StoreTransaction]:
         connection = self._connect()
         assert self._statements is not None
         tx = StoreTransaction(connection, self._statements, self._scope_cache)
         try:
             with connection.begin():
+                if writing and connection.dialect.name == "sqlite":
+                    # pysqlite begins a transaction only at the first write: the reads before it would
+                    # each see their own moment, and another process on the file could write between a
+                    # check and the write it allows. IMMEDIATE takes the write lock now (other writers
+                    # wait their turn, as PostgreSQL's row locks make its replicas wait).
+                    tx.begin = "BEGIN IMMEDIATE"
+                    tx._dbapi.execute(tx.begin)  # type: ignore[union-attr]
                 self._current = tx
                 try:
                     yield tx

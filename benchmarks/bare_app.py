@@ -72,7 +72,8 @@ def create_app() -> FastAPI:
 
 def main() -> None:
     # The same uvicorn options as arm_emulator.server.prepare (keep the two in step), except its
-    # `http=ArmHttpToolsProtocol`: that subclass changes only the answer to unparseable requests.
+    # `http=ArmHttpToolsProtocol`: that subclass answers unparseable requests with ARM errors and sends
+    # an answer's head and body in one write (a bare app given it too: benchmarks/analysis.md).
     import uvicorn
 
     # The emulator's graceful-shutdown timeout, read from its source: importing the emulator here

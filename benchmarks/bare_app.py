@@ -71,10 +71,12 @@ def create_app() -> FastAPI:
 
 
 def main() -> None:
-    # The same uvicorn options as arm_emulator.server.prepare (keep the two in step), except its
-    # `http=ArmHttpToolsProtocol`: that subclass answers unparseable requests with ARM errors and sends
-    # an answer's head and body in one write (a bare app given it too: benchmarks/analysis.md).
+    # The same uvicorn options as arm_emulator.server.prepare (keep the two in step), and the same
+    # coalesced writes; its `http=ArmHttpToolsProtocol` differs from this one only in the answer to
+    # unparseable requests.
     import uvicorn
+
+    from arm_emulator.coalesced_writes import CoalescingHttpToolsProtocol  # uvicorn's and nothing else
 
     # The emulator's graceful-shutdown timeout, read from its source: importing the emulator here
     # would load all of it into this process and spoil the memory and start-up comparison.
@@ -104,6 +106,7 @@ def main() -> None:
         ssl_keyfile=str(args.key_file) if tls else None,
         server_header=False,
         lifespan="on",
+        http=CoalescingHttpToolsProtocol,
         ws="none",
         timeout_graceful_shutdown=graceful,
     )

@@ -1,6 +1,6 @@
-"""arm_emulator.http_protocol's write coalescing, on a real event loop with uvicorn's own protocol code
-and a transport that records what it is given: an answer's head and body leave in one write, writes
-keep their order, and a close sends what is pending first."""
+"""The emulator protocol's write coalescing (arm_emulator.coalesced_writes), on a real event loop with
+uvicorn's own protocol code and a transport that records what it is given: an answer's head and body
+leave in one write, writes keep their order, and a close sends what is pending first."""
 
 from __future__ import annotations
 

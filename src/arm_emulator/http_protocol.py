@@ -6,25 +6,22 @@ answers the same requests, at the same point, with the ARM error envelope instea
 `RequestUriTooLong` for a URL over the parser's limit, else 400 `InvalidRequestFormat` with the
 parser's reason, both as gateway errors; and it closes the connection as uvicorn does (the rest of
 the stream cannot be framed). Only that error path differs: requests that parse take the inherited
-code unchanged, and the journal never sees these requests (its middleware does not run).
-
-It also sends what one turn of the event loop writes to a connection as one write: uvicorn writes an
-answer's status line and headers, then its body, each a TLS record and a system call of its own."""
+code unchanged, and the journal never sees these requests (its middleware does not run). Its writes
+are coalesced (arm_emulator.coalesced_writes)."""
 
 from __future__ import annotations
 
-import asyncio
 import sys
 import uuid
-from typing import Any
 
 import httptools
-from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
+from uvicorn.protocols.http.httptools_impl import STATUS_LINE
 
 from .arm import errors
 from .arm.errors import ArmError
 from .arm.middleware import caller_correlation_id, read_headers, standard_headers
 from .arm.responses import error_response
+from .coalesced_writes import CoalescingHttpToolsProtocol
 
 # httptools.parse_url keeps offsets in 16 bits, so uvicorn cannot route a longer URL.
 MAX_URL_BYTES = 0xFFFF
@@ -32,11 +29,7 @@ MAX_URL_BYTES = 0xFFFF
 _MAX_REASON_CHARS = 200
 
 
-class ArmHttpToolsProtocol(HttpToolsProtocol):
-    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        super().connection_made(transport)
-        self.transport = CoalescedWrites(transport, self.loop)  # type: ignore[assignment]
-
+class ArmHttpToolsProtocol(CoalescingHttpToolsProtocol):
     def _unsupported_upgrade_warning(self) -> None:
         """Silent: with `ws="none"` (server.prepare) an upgrade request is served as plain HTTP, as
         ARM serves it; uvicorn would log two warnings per such request, one suggesting an install."""
@@ -79,35 +72,3 @@ def _arm_error(exc: BaseException | None, url: bytes, fallback: str) -> ArmError
     if len(reason) > _MAX_REASON_CHARS:
         reason = reason[:_MAX_REASON_CHARS] + "..."
     return errors.invalid_request_format(reason)
-
-
-class CoalescedWrites:
-    """A connection's transport whose writes in one turn of the event loop go out as one, at the end
-    of the turn (or before a close). Everything else is the transport's own."""
-
-    __slots__ = ("_loop", "_pending", "_transport")
-
-    def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
-        self._transport = transport
-        self._loop = loop
-        self._pending: list[bytes] = []
-
-    def write(self, data: bytes) -> None:
-        if not self._pending:
-            self._loop.call_soon(self.flush)
-        self._pending.append(data)
-
-    def flush(self) -> None:
-        if not self._pending:
-            return
-        data = b"".join(self._pending)
-        self._pending = []
-        if not self._transport.is_closing():  # the peer went away: nothing can be sent
-            self._transport.write(data)
-
-    def close(self) -> None:
-        self.flush()
-        self._transport.close()
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._transport, name)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import copy
 import logging
 import time
 import uuid
@@ -25,6 +24,7 @@ from typing import Any
 from ...clock import iso8601
 from ...store.repository import DeploymentRecord, DeploymentRun
 from ..auth import jwt_claims
+from ..bodies import json_copy
 from ..errors import ArmError
 from ..resource_id import key_of
 from ..runtime import Runtime
@@ -246,7 +246,7 @@ class DeploymentRunner:
             current = tx.get_deployment(record.key)
             if current is None or current.state not in ACTIVE_STATES:
                 return
-            body = copy.deepcopy(current.body)
+            body = json_copy(current.body)
             props = body.setdefault("properties", {})
             props["provisioningState"] = "Failed"
             props["timestamp"] = iso8601(now)
@@ -582,7 +582,7 @@ class DeploymentRunner:
             record = tx.get_deployment(context.key)
             if record is None or record.state not in ACTIVE_STATES:
                 return  # canceled or deleted meanwhile: that answer stands
-            body = copy.deepcopy(record.body)
+            body = json_copy(record.body)
             props = body.setdefault("properties", {})
             props.update(properties)
             props["provisioningState"] = state

@@ -4,10 +4,8 @@ POST `validate` and `updatePrivateEndpointProperties` answer 200 with no body.""
 
 from __future__ import annotations
 
-import copy
-
 from ...arm import errors
-from ...arm.bodies import validate
+from ...arm.bodies import json_copy, validate
 from ...arm.resource_type import (
     ANY_ARM_NAME,
     Action,
@@ -57,7 +55,7 @@ def _update_private_endpoint_properties(ctx: ActionContext, body: Body | None) -
     """PrivateEndpointConnectionProxies_UpdatePrivateEndpointProperties: 200 (no body) for a valid
     PrivateEndpointUpdate, whose fields the proxy's `remotePrivateEndpoint` then carries."""
     update = validate(models_of(ctx.api_version).PrivateEndpointUpdate, _required(body))
-    proxy = copy.deepcopy(ctx.resource or {})
+    proxy = json_copy(ctx.resource or {})
     proxy["remotePrivateEndpoint"] = {**(proxy.get("remotePrivateEndpoint") or {}), **update}
     return ActionResult(200, resource=proxy)
 

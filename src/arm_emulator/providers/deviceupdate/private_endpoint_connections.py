@@ -3,8 +3,7 @@
 
 from __future__ import annotations
 
-import copy
-
+from ...arm.bodies import json_copy
 from ...arm.resource_type import (
     ANY_ARM_NAME,
     Body,
@@ -24,7 +23,7 @@ def _connection_fields(ctx: ResourceContext, body: Body) -> Body:
     previous = (ctx.existing or {}).get("properties") or {}
     # The private endpoint is the network RP's (read-only): a PUT changes the connection's state, not it.
     if previous.get("privateEndpoint"):
-        properties["privateEndpoint"] = copy.deepcopy(previous["privateEndpoint"])
+        properties["privateEndpoint"] = json_copy(previous["privateEndpoint"])
     elif not properties.get("privateEndpoint"):
         properties.pop("privateEndpoint", None)
     if "groupIds" not in properties and "groupIds" in previous:

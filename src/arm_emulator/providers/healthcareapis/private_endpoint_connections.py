@@ -11,8 +11,7 @@ asked for it: that is how a test gets one to approve.
 
 from __future__ import annotations
 
-import copy
-
+from ...arm.bodies import json_copy
 from ...arm.resource_type import (
     ANY_ARM_NAME,
     Body,
@@ -34,7 +33,7 @@ def _connection_fields(ctx: ResourceContext, body: Body) -> Body:
     previous = (ctx.existing or {}).get("properties") or {}
     # The private endpoint is the network RP's (read-only): a PUT changes the connection's state only.
     if previous.get("privateEndpoint"):
-        properties["privateEndpoint"] = copy.deepcopy(previous["privateEndpoint"])
+        properties["privateEndpoint"] = json_copy(previous["privateEndpoint"])
     else:
         endpoint = ctx.resource_id.name.split(".", 1)[0]
         properties["privateEndpoint"] = {

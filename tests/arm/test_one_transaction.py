@@ -3,12 +3,15 @@ checks, the controls' counter and the handler share it (in-process, counting the
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
+import sqlalchemy
 from starlette.testclient import TestClient
 
 from arm_emulator.app import create_app
@@ -25,12 +28,14 @@ LOCKS = "api-version=2020-05-01"
 
 
 class Entries:
-    """Outermost transactions and counter reads outside one, since the last `take` (the journal's
-    batched write, one per event-loop turn for all requests of that turn, is not a request's)."""
+    """Outermost transactions (a request's batched write counts as one) and counter reads outside one,
+    since the last `take` (the journal's batched write, one per event-loop turn for all requests of
+    that turn, is not a request's)."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.count = 0
         original_transaction, original_version = SqlStore.transaction, SqlStore.control_version
+        original_batched = SqlStore.batched_write
         original_flush = Journal.flush
 
         @contextlib.contextmanager
@@ -38,6 +43,12 @@ class Entries:
             self.count += store._current is None
             with original_transaction(store, **options) as tx:
                 yield tx
+
+        @contextlib.contextmanager
+        def batched_write(store: SqlStore) -> Iterator[Any]:
+            self.count += 1
+            with original_batched(store) as committed:
+                yield committed
 
         def control_version(store: SqlStore) -> int:
             self.count += store._current is None
@@ -49,6 +60,7 @@ class Entries:
             self.count = before
 
         monkeypatch.setattr(SqlStore, "transaction", transaction)
+        monkeypatch.setattr(SqlStore, "batched_write", batched_write)
         monkeypatch.setattr(SqlStore, "control_version", control_version)
         monkeypatch.setattr(Journal, "flush", flush)
 
@@ -166,3 +178,63 @@ def test_a_write_records_its_journal_entry_in_its_own_transaction(
     assert entries[0]["azureAsyncOperation"] == created.headers["Azure-AsyncOperation"]
     assert entries[0]["location"] == created.headers.get("Location")
     assert entries[0]["requestId"] == created.headers["x-ms-request-id"]
+
+
+@contextlib.asynccontextmanager
+async def _served(tmp_path: Path) -> AsyncIterator[tuple[httpx.AsyncClient, SqlStore]]:
+    """The app on this event loop: requests sent together reach it in the same turn."""
+    app = create_app(Settings(data_dir=tmp_path, port=0, walker_interval_seconds=3600))
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(
+            transport=transport, base_url="https://emulator", headers={"Authorization": "Bearer t"}
+        ) as client:
+            assert (await client.put(f"{GROUP}?api-version=2021-04-01", json={"location": "eastus"})).status_code == 201
+            yield client, app.state.runtime.store
+
+
+def test_writes_sent_together_share_one_commit_and_a_refused_one_changes_nothing(tmp_path: Path) -> None:
+    async def main() -> None:
+        async with _served(tmp_path) as (client, store):
+            commits: list[None] = []
+            sqlalchemy.event.listen(store._engine, "commit", lambda _connection: commits.append(None))
+            names = [f"together{i}" for i in range(8)]
+            sent = [client.put(f"{WORKSPACES}/{name}?{HC}", json={"location": "eastus"}) for name in names]
+            refused = client.put(f"{WORKSPACES}/Bad_Name?{HC}", json={"location": "eastus"})
+            *created, bad = await asyncio.gather(*sent, refused)
+            assert [r.status_code for r in created] == [201] * 8 and bad.status_code == 400
+            assert 1 <= len(commits) < len(names)  # (a commit for the journal's flush may come between)
+            listed = (await client.get(f"{WORKSPACES}?{HC}")).json()["value"]
+            assert sorted(r["name"] for r in listed) == names
+
+    asyncio.run(main())
+
+
+def test_when_a_shared_commit_fails_every_write_in_it_is_a_500_and_nothing_is_kept(tmp_path: Path) -> None:
+    async def main() -> None:
+        async with _served(tmp_path) as (client, store):
+            refused: list[None] = []
+
+            def refuse_once(connection: Any) -> None:
+                """Refuse the first commit holding the writes below (as a full disk would)."""
+                driver = connection.connection.driver_connection
+                holds = driver.execute("SELECT count(*) FROM resources WHERE key LIKE '%/lost_'").fetchone()[0]
+                if holds and not refused:
+                    refused.append(None)
+                    raise sqlalchemy.exc.OperationalError("COMMIT", {}, Exception("disk I/O error"))
+
+            sqlalchemy.event.listen(store._engine, "commit", refuse_once)
+            names = ["lost1", "lost2", "lost3"]
+            answers = await asyncio.gather(
+                *(client.put(f"{WORKSPACES}/{n}?{HC}", json={"location": "eastus"}) for n in names)
+            )
+            assert [a.status_code for a in answers] == [500] * 3
+            assert {a.json()["error"]["code"] for a in answers} == {"InternalServerError"}
+            assert (await client.get(f"{WORKSPACES}?{HC}")).json()["value"] == []
+            journal = (await client.get("/_emulator/requests", params={"method": "PUT"})).json()["value"]
+            assert [(e["status"]) for e in journal if "/lost" in e["path"]] == [500] * 3
+            assert len(refused) == 1
+            again = await client.put(f"{WORKSPACES}/lost1?{HC}", json={"location": "eastus"})
+            assert again.status_code == 201
+
+    asyncio.run(main())

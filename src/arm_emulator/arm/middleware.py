@@ -196,7 +196,7 @@ class ArmMiddleware:
         receive = await _buffered(receive)
         assert self.store is not None
         response: Response | None = None
-        with self.store.transaction(writing=True):
+        with self.store.batched_write() as committed:
             self.controls.refresh()
             faults = self.controls.faults.active
             if not faults:
@@ -216,9 +216,15 @@ class ArmMiddleware:
                 return False
             await self.direct.serve(handler, params, scope, receive, send)
             return False
-        if response is not None:
-            await response(scope, receive, send)
-        return response is not None and journal_entry is not None
+        if response is None:
+            return False
+        try:
+            await committed
+        except Exception:  # logged by the store; nothing of this write was kept
+            await render(errors.internal_error(), path, self.registry)(scope, receive, send)
+            return False
+        await response(scope, receive, send)
+        return journal_entry is not None
 
     async def _inject_faults(self, scope: Scope) -> None:
         query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import functools
 import json
+import logging
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
@@ -46,6 +48,8 @@ from .tables import (
     subscription_tags,
     subscriptions,
 )
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -532,6 +536,9 @@ class StoreTransaction:
         # Statements run that may have changed something: a joined block's failure undoes only its own.
         self.writes = 0
         self._savepoints = 0
+        # Where "undo all of it" goes back to: the start of the current write of a batch (a savepoint;
+        # `writes` counts from there), or None: the transaction's start.
+        self._floor: str | None = None
         # The process's scope cache (none for a snapshot: another thread, another point in time).
         self._cache = cache
         # Whether this transaction changed what the cache keeps: the counter moves when it commits.
@@ -560,6 +567,9 @@ class StoreTransaction:
     def _back_to(self, savepoint: str | None) -> None:
         """Undo what a failed block did: to its savepoint, or (nothing was written before it) all of it.
         Either also clears PostgreSQL's "transaction aborted" state after a failed statement."""
+        if savepoint is None and self._floor is not None:
+            savepoint = self._floor
+            self.writes = 0
         if savepoint is not None:
             self._dbapi.execute(f"ROLLBACK TO SAVEPOINT {savepoint}")  # type: ignore[union-attr]
         else:
@@ -1316,6 +1326,19 @@ class _JoinedBlock:
         return False
 
 
+class _Batch:
+    """The writes of one turn of the event loop, in one transaction committed after them
+    (`SqlStore.batched_write`): each write keeps its own all-or-nothing (a savepoint), and none is
+    answered before the commit. `committed`: done when it has committed, or failed with the error."""
+
+    __slots__ = ("committed", "transaction", "tx")
+
+    def __init__(self, transaction: Any, tx: StoreTransaction, committed: asyncio.Future[None]) -> None:
+        self.transaction = transaction
+        self.tx = tx
+        self.committed = committed
+
+
 class SqlStore:
     """SQLite by default (a file, WAL mode); any SQLAlchemy database URL works.
 
@@ -1336,6 +1359,7 @@ class SqlStore:
         self._connection: Connection | None = None
         self._statements: _Statements | None = None
         self._current: StoreTransaction | None = None
+        self._batch: _Batch | None = None
         self._scope_cache = ScopeCache(cached_types)
         # The thread the connection belongs to (the event loop's); others read through `snapshot`.
         self._owner: int | None = None
@@ -1359,6 +1383,7 @@ class SqlStore:
         self._statements = _Statements(engine.dialect)
 
     def close(self, *, snapshot_wait_seconds: float = 30.0) -> None:
+        self._commit_batch()
         # A snapshot still being read (an export in a worker thread) finishes first.
         with self._snapshots_done:
             self._snapshots_done.wait_for(lambda: self._snapshots == 0, timeout=snapshot_wait_seconds)
@@ -1395,7 +1420,101 @@ class SqlStore:
         if current is not None:
             self._connect()  # the same thread, or an error
             return _JoinedBlock(current)
+        self._commit_batch()
         return self._outermost(writing)
+
+    @contextmanager
+    def batched_write(self) -> Iterator[asyncio.Future[None]]:
+        """A write (as `transaction(writing=True)`) that joins the other writes of this turn of the
+        event loop: one commit for all of them, when the loop comes back to it or before any other
+        transaction begins, whichever is first. Under load that is one commit for many requests (a
+        database server's group commit); alone it is a write of its own. If the block fails, its
+        writes are undone and nothing else. It yields the batch's `committed` future: the caller
+        answers only once it is done (a failed commit leaves it with the error)."""
+        if self._current is not None:
+            raise RuntimeError("a batched write cannot begin inside another transaction")
+        batch = self._batch
+        if batch is None:
+            batch = self._batch = self._open_batch()
+            block: _JoinedBlock | None = None
+        else:
+            self._connect()  # the same thread, or an error
+            block = _JoinedBlock(batch.tx)
+            # The blocks inside count their writes from here: "undo all" undoes this write only.
+            batch.tx._floor, batch.tx.writes = block._savepoint, 0
+        self._current = batch.tx
+        try:
+            yield batch.committed
+        except BaseException as error:
+            if block is not None:
+                block.__exit__(type(error), error, error.__traceback__)
+            else:  # the batch held only this write
+                self._batch = None
+                self._abandon_batch(batch)
+                batch.committed.cancel()
+            raise
+        finally:
+            self._current = None
+            batch.tx._floor = None
+            batch.tx.writes += 1  # what follows in the batch must not undo this write
+
+    def _open_batch(self) -> _Batch:
+        connection = self._connect()
+        assert self._statements is not None
+        loop = asyncio.get_running_loop()
+        tx = StoreTransaction(connection, self._statements, self._scope_cache)
+        transaction = connection.begin()
+        try:
+            self._lock_for_writing(tx)
+        except BaseException:
+            self._roll_back(connection)
+            transaction.close()
+            raise
+        batch = _Batch(transaction, tx, loop.create_future())
+        loop.call_soon(self._commit_batch)
+        return batch
+
+    def _commit_batch(self) -> None:
+        """Commit the open batch, if there is one, and tell its writers how it went."""
+        batch = self._batch
+        if batch is None:
+            return
+        self._batch = None
+        tx = batch.tx
+        try:
+            if tx.scopes_changed:
+                tx._controls_changed()
+            batch.transaction.commit()
+        except Exception as error:
+            log.warning("a batch of writes failed to commit: %s", error)
+            self._abandon_batch(batch)
+            if not batch.committed.done():
+                batch.committed.set_exception(error)
+                batch.committed.exception()  # its writers are told; one gone (a closed connection) needs no log
+        else:
+            if not batch.committed.done():
+                batch.committed.set_result(None)
+
+    def _abandon_batch(self, batch: _Batch) -> None:
+        with contextlib.suppress(Exception):  # already ended if its COMMIT failed
+            batch.transaction.rollback()
+        self._abandon(batch.tx)
+
+    def _abandon(self, tx: StoreTransaction) -> None:
+        """Roll back a transaction that failed, and forget what the scope cache read of it."""
+        if tx.scopes_changed:
+            self._scope_cache.clear()  # it may hold what this transaction read of its own writes
+        self._roll_back(self._connect())
+
+    @staticmethod
+    def _lock_for_writing(tx: StoreTransaction) -> None:
+        if tx._c.connection.dialect.name == "sqlite":
+            # pysqlite begins a transaction only at the first write: the reads before it would each
+            # see their own moment, and another process on the file could write between a check and
+            # the write it allows. IMMEDIATE takes the write lock now (other writers wait their turn,
+            # as PostgreSQL's row locks make its replicas wait).
+            tx.begin = "BEGIN IMMEDIATE"
+            tx._dbapi.execute(tx.begin)  # type: ignore[union-attr]
 
     @contextmanager
     def _outermost(self, writing: bool = False) -> Iterator[StoreTransaction]:
@@ -1404,13 +1523,8 @@ class SqlStore:
         tx = StoreTransaction(connection, self._statements, self._scope_cache)
         try:
             with connection.begin():
-                if writing and connection.dialect.name == "sqlite":
-                    # pysqlite begins a transaction only at the first write: the reads before it would
-                    # each see their own moment, and another process on the file could write between a
-                    # check and the write it allows. IMMEDIATE takes the write lock now (other writers
-                    # wait their turn, as PostgreSQL's row locks make its replicas wait).
-                    tx.begin = "BEGIN IMMEDIATE"
-                    tx._dbapi.execute(tx.begin)  # type: ignore[union-attr]
+                if writing:
+                    self._lock_for_writing(tx)
                 self._current = tx
                 try:
                     yield tx
@@ -1420,9 +1534,7 @@ class SqlStore:
                 finally:
                     self._current = None
         except BaseException:
-            if tx.scopes_changed:
-                self._scope_cache.clear()  # it may hold what this transaction read of its own writes
-            self._roll_back(connection)
+            self._abandon(tx)
             raise
 
     def control_version(self) -> int:
@@ -1433,6 +1545,7 @@ class SqlStore:
         if self._current is not None:
             version = self._current.control_version()
         else:
+            self._commit_batch()
             version = self._control_version_alone()
         self._scope_cache.seen(version)
         return version
@@ -1539,4 +1652,5 @@ def _sqlite_pragmas(synchronous: str, dbapi_connection: Any, _record: Any) -> No
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute(f"PRAGMA synchronous={synchronous.upper()}")
     cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA temp_store=MEMORY")
     cursor.close()

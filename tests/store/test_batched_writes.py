@@ -1,0 +1,159 @@
+"""Writes of one event-loop turn share one commit (`SqlStore.batched_write`): each keeps its own
+all-or-nothing, none is visible (or answered) before the commit, and any other transaction commits
+the batch first. On a real database (a SQLite file; PostgreSQL under `make test-postgres`)."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+import sqlalchemy
+from databases import fresh_database_url
+
+from arm_emulator.store.repository import ResourceRecord, SqlStore
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[SqlStore]:
+    store = SqlStore(fresh_database_url(tmp_path))
+    store.open()
+    yield store
+    store.close()
+
+
+def _resource(name: str) -> ResourceRecord:
+    key = f"/subscriptions/s/resourcegroups/rg/providers/ns/things/{name}"
+    return ResourceRecord(
+        key=key,
+        id=key,
+        subscription_key="s",
+        resource_group_key="/subscriptions/s/resourcegroups/rg",
+        parent_key=None,
+        type_key="ns/things",
+        body={"name": name},
+        etag='"e"',
+        provisioning_state="Succeeded",
+    )
+
+
+def _stored(store: SqlStore) -> list[str]:
+    """What another connection sees: only what has been committed."""
+    with store.snapshot() as snapshot:
+        return sorted(r.body["name"] for r in snapshot.iter_resources())
+
+
+def _commits(store: SqlStore) -> list[None]:
+    seen: list[None] = []
+    assert store._engine is not None
+    sqlalchemy.event.listen(store._engine, "commit", lambda _connection: seen.append(None))
+    return seen
+
+
+async def _write(store: SqlStore, *names: str, fail: bool = False) -> None:
+    """One request's write: its resources, then (if `fail`) an error after them; then the answer waits
+    for the commit."""
+    with store.batched_write() as committed:
+        with store.transaction() as tx:  # as a handler's blocks join the request's transaction
+            for name in names:
+                tx.put_resource(_resource(name))
+        if fail:
+            raise LookupError(names)
+    await committed
+
+
+def test_the_writes_of_one_turn_commit_once_and_only_then_are_seen(store: SqlStore) -> None:
+    commits = _commits(store)
+
+    async def main() -> list[str]:
+        writes = [asyncio.ensure_future(_write(store, f"w{i}", f"x{i}")) for i in range(5)]
+        await asyncio.sleep(0)  # one turn: every write has run up to its wait for the commit
+        before = _stored(store)
+        await asyncio.gather(*writes)
+        return before
+
+    assert asyncio.run(main()) == []
+    assert len(commits) == 1
+    assert _stored(store) == sorted([f"w{i}" for i in range(5)] + [f"x{i}" for i in range(5)])
+
+
+def test_a_failed_write_in_a_batch_undoes_its_own_writes_and_nothing_else(store: SqlStore) -> None:
+    async def main() -> list[BaseException | None]:
+        return await asyncio.gather(
+            _write(store, "first"),
+            _write(store, "failed-a", "failed-b", fail=True),
+            _write(store, "last"),
+            return_exceptions=True,
+        )
+
+    outcomes = asyncio.run(main())
+    assert outcomes[0] is None and isinstance(outcomes[1], LookupError) and outcomes[2] is None
+    assert _stored(store) == ["first", "last"]
+
+
+def test_the_first_write_of_a_batch_failing_leaves_the_batch_to_the_others(store: SqlStore) -> None:
+    async def main() -> list[BaseException | None]:
+        return await asyncio.gather(_write(store, "failed", fail=True), _write(store, "second"), return_exceptions=True)
+
+    outcomes = asyncio.run(main())
+    assert isinstance(outcomes[0], LookupError) and outcomes[1] is None
+    assert _stored(store) == ["second"]
+
+
+def test_another_transaction_commits_the_open_batch_first(store: SqlStore) -> None:
+    commits = _commits(store)
+
+    async def main() -> None:
+        with store.batched_write() as committed, store.transaction() as tx:
+            tx.put_resource(_resource("batched"))
+        assert not committed.done()
+        with store.transaction() as tx:  # a read (a GET) on the same connection: the batch commits first
+            assert tx.get_resource(_resource("batched").key) is not None
+            assert committed.done() and len(commits) == 1
+        await committed
+        after_the_read = len(commits)
+        with store.batched_write() as committed, store.transaction() as tx:
+            tx.put_resource(_resource("then"))
+        store.control_version()  # outside a transaction, as every request's first read: it commits too
+        assert committed.done() and len(commits) == after_the_read + 1
+
+    asyncio.run(main())
+    assert _stored(store) == ["batched", "then"]
+
+
+def test_a_batched_write_cannot_begin_inside_another_transaction(store: SqlStore) -> None:
+    async def main() -> None:
+        with store.transaction(), pytest.raises(RuntimeError, match="inside another"), store.batched_write():
+            pass
+
+    asyncio.run(main())
+
+
+@pytest.mark.sqlite_only
+def test_a_batch_that_fails_to_commit_tells_every_writer_and_keeps_nothing(store: SqlStore, tmp_path: Path) -> None:
+    # A deferred foreign key fails at COMMIT itself (as in test_store's failed-commit test).
+    with closing(sqlite3.connect(tmp_path / "store.db")) as other:
+        other.executescript(
+            "CREATE TABLE parent (id INTEGER PRIMARY KEY);"
+            "CREATE TABLE child (parent INTEGER REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED);"
+        )
+    with store.transaction() as tx:
+        tx._c.exec_driver_sql("PRAGMA foreign_keys = ON")
+
+    async def refused() -> None:
+        with store.batched_write() as committed, store.transaction() as tx:
+            tx.put_resource(_resource("refused"))
+            tx._c.exec_driver_sql("INSERT INTO child VALUES (42)")
+        await committed
+
+    async def main() -> list[BaseException | None]:
+        return await asyncio.gather(_write(store, "before"), refused(), _write(store, "after"), return_exceptions=True)
+
+    outcomes = asyncio.run(main())
+    assert all(isinstance(outcome, sqlalchemy.exc.IntegrityError) for outcome in outcomes), outcomes
+    assert _stored(store) == []
+    asyncio.run(_write(store, "next"))  # nothing of it stays pending
+    assert _stored(store) == ["next"]

@@ -1,4 +1,4 @@
-"""Writes of one event-loop turn share one commit (`SqlStore.batched_write`): each keeps its own
+"""Writes of two event-loop turns share one commit (`SqlStore.batched_write`): each keeps its own
 all-or-nothing, none is visible (or answered) before the commit, and any other transaction commits
 the batch first. On a real database (a SQLite file; PostgreSQL under `make test-postgres`)."""
 
@@ -65,19 +65,24 @@ async def _write(store: SqlStore, *names: str, fail: bool = False) -> None:
     await committed
 
 
-def test_the_writes_of_one_turn_commit_once_and_only_then_are_seen(store: SqlStore) -> None:
+def test_the_writes_of_two_turns_commit_once_and_only_then_are_seen(store: SqlStore) -> None:
     commits = _commits(store)
 
-    async def main() -> list[str]:
-        writes = [asyncio.ensure_future(_write(store, f"w{i}", f"x{i}")) for i in range(5)]
-        await asyncio.sleep(0)  # one turn: every write has run up to its wait for the commit
-        before = _stored(store)
-        await asyncio.gather(*writes)
-        return before
+    async def main() -> list[list[str]]:
+        first = [asyncio.ensure_future(_write(store, f"w{i}", f"x{i}")) for i in range(3)]
+        await asyncio.sleep(0)  # a turn: these have run up to their wait for the commit
+        seen = [_stored(store)]
+        second = [asyncio.ensure_future(_write(store, f"w{i}")) for i in range(3, 5)]  # the next turn's
+        await asyncio.sleep(0)
+        seen.append(_stored(store))
+        await asyncio.gather(*first, *second)
+        assert len(commits) == 1
+        await _write(store, "later")  # a batch of its own
+        return seen
 
-    assert asyncio.run(main()) == []
-    assert len(commits) == 1
-    assert _stored(store) == sorted([f"w{i}" for i in range(5)] + [f"x{i}" for i in range(5)])
+    assert asyncio.run(main()) == [[], []]
+    assert len(commits) == 2
+    assert _stored(store) == sorted([f"w{i}" for i in range(5)] + [f"x{i}" for i in range(3)] + ["later"])
 
 
 def test_a_failed_write_in_a_batch_undoes_its_own_writes_and_nothing_else(store: SqlStore) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 # Matched with fullmatch: `$` would also accept a trailing newline.
 GUID = re.compile(r"[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
@@ -25,7 +26,8 @@ def is_guid(value: str) -> bool:
 
 
 class _TypedId:
-    """What every id of `namespace` and (type, name) pairs derives from them."""
+    """What every id of `namespace` and (type, name) pairs derives from them. The derived strings are
+    computed once per id (a write reads its id, key and type several times)."""
 
     namespace: str
     types: tuple[tuple[str, str], ...]
@@ -38,16 +40,16 @@ class _TypedId:
     def name(self) -> str:
         return self.types[-1][1]
 
-    @property
+    @cached_property
     def type_name(self) -> str:
         """Canonical `Namespace/type[/childType]`."""
         return "/".join([self.namespace, *(t for t, _ in self.types)])
 
-    @property
+    @cached_property
     def type_key(self) -> str:
         return self.type_name.lower()
 
-    @property
+    @cached_property
     def key(self) -> str:
         return key_of(self.id)
 
@@ -66,22 +68,22 @@ class ResourceId(_TypedId):
     namespace: str
     types: tuple[tuple[str, str], ...]
 
-    @property
+    @cached_property
     def resource_group_id(self) -> str:
         return f"/subscriptions/{self.subscription_id}/resourceGroups/{self.resource_group}"
 
-    @property
+    @cached_property
     def id(self) -> str:
         pairs = "/".join(f"{t}/{n}" for t, n in self.types)
         return f"{self.resource_group_id}/providers/{self.namespace}/{pairs}"
 
-    @property
+    @cached_property
     def parent(self) -> ResourceId | None:
         if len(self.types) == 1:
             return None
         return ResourceId(self.subscription_id, self.resource_group, self.namespace, self.types[:-1])
 
-    @property
+    @cached_property
     def parent_key(self) -> str:
         parent = self.parent
         return parent.key if parent else key_of(self.resource_group_id)
@@ -167,12 +169,12 @@ class ScopedResourceId(_TypedId):
     namespace: str
     types: tuple[tuple[str, str], ...]
 
-    @property
+    @cached_property
     def id(self) -> str:
         pairs = "/".join(f"{t}/{n}" for t, n in self.types)
         return f"{self.scope}/providers/{self.namespace}/{pairs}"
 
-    @property
+    @cached_property
     def parent_id(self) -> str:
         """The resource it is nested in, else its scope."""
         if len(self.types) == 1:
@@ -180,7 +182,7 @@ class ScopedResourceId(_TypedId):
         pairs = "/".join(f"{t}/{n}" for t, n in self.types[:-1])
         return f"{self.scope}/providers/{self.namespace}/{pairs}"
 
-    @property
+    @cached_property
     def resource_group_key(self) -> str | None:
         return key_of(resource_group_id(self.subscription_id, self.resource_group)) if self.resource_group else None
 

@@ -1327,7 +1327,7 @@ class _JoinedBlock:
 
 
 class _Batch:
-    """The writes of one turn of the event loop, in one transaction committed after them
+    """The writes of two turns of the event loop, in one transaction committed after them
     (`SqlStore.batched_write`): each write keeps its own all-or-nothing (a savepoint), and none is
     answered before the commit. `committed`: done when it has committed, or failed with the error."""
 
@@ -1426,8 +1426,8 @@ class SqlStore:
     @contextmanager
     def batched_write(self) -> Iterator[asyncio.Future[None]]:
         """A write (as `transaction(writing=True)`) that joins the other writes of this turn of the
-        event loop: one commit for all of them, when the loop comes back to it or before any other
-        transaction begins, whichever is first. Under load that is one commit for many requests (a
+        event loop and the next: one commit for all of them, two turns after the first or before any
+        other transaction begins, whichever is first. Under load that is one commit for many requests (a
         database server's group commit); alone it is a write of its own. If the block fails, its
         writes are undone and nothing else. It yields the batch's `committed` future: the caller
         answers only once it is done (a failed commit leaves it with the error)."""
@@ -1471,7 +1471,10 @@ class SqlStore:
             transaction.close()
             raise
         batch = _Batch(transaction, tx, loop.create_future())
-        loop.call_soon(self._commit_batch)
+        # Committed two turns on: the requests read in the loop's next poll for I/O (started in the
+        # turn after it) join too. Under load a batch then holds about a request per connection,
+        # twice as many as with one turn; alone, a write waits one idle turn more.
+        loop.call_soon(loop.call_soon, self._commit_batch)
         return batch
 
     def _commit_batch(self) -> None:

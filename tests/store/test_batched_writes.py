@@ -14,7 +14,7 @@ import pytest
 import sqlalchemy
 from databases import fresh_database_url
 
-from arm_emulator.store.repository import ResourceRecord, SqlStore
+from arm_emulator.store.repository import JournalRecord, ResourceRecord, SqlStore
 
 
 @pytest.fixture
@@ -53,13 +53,24 @@ def _commits(store: SqlStore) -> list[None]:
     return seen
 
 
+def _entry(name: str) -> JournalRecord:
+    return JournalRecord(0.0, "PUT", f"https://e/{name}", f"/{name}", 201, 1.0, name, None, None)
+
+
+def _journaled(store: SqlStore) -> list[str]:
+    """The journal's request ids, oldest first, as another connection sees it."""
+    with store.snapshot() as snapshot:
+        return [e.request_id for e in snapshot.query_journal(capacity=1000)]
+
+
 async def _write(store: SqlStore, *names: str, fail: bool = False) -> None:
-    """One request's write: its resources, then (if `fail`) an error after them; then the answer waits
-    for the commit."""
+    """One request's write: its resources and its journal entry, then (if `fail`) an error after
+    them; then the answer waits for the commit."""
     with store.batched_write() as committed:
         with store.transaction() as tx:  # as a handler's blocks join the request's transaction
             for name in names:
                 tx.put_resource(_resource(name))
+        store.journal_with_write([_entry("+".join(names))])
         if fail:
             raise LookupError(names)
     await committed
@@ -82,6 +93,8 @@ def test_the_writes_of_two_turns_commit_once_and_only_then_are_seen(store: SqlSt
 
     assert asyncio.run(main()) == [[], []]
     assert len(commits) == 2
+    # Their journal entries came with them, in the order of the writes.
+    assert _journaled(store) == ["w0+x0", "w1+x1", "w2+x2", "w3", "w4", "later"]
     assert _stored(store) == sorted([f"w{i}" for i in range(5)] + [f"x{i}" for i in range(3)] + ["later"])
 
 
@@ -97,6 +110,7 @@ def test_a_failed_write_in_a_batch_undoes_its_own_writes_and_nothing_else(store:
     outcomes = asyncio.run(main())
     assert outcomes[0] is None and isinstance(outcomes[1], LookupError) and outcomes[2] is None
     assert _stored(store) == ["first", "last"]
+    assert _journaled(store) == ["first", "last"]  # the failed one's entry went with it
 
 
 def test_the_first_write_of_a_batch_failing_leaves_the_batch_to_the_others(store: SqlStore) -> None:
@@ -162,3 +176,18 @@ def test_a_batch_that_fails_to_commit_tells_every_writer_and_keeps_nothing(store
     assert _stored(store) == []
     asyncio.run(_write(store, "next"))  # nothing of it stays pending
     assert _stored(store) == ["next"]
+
+
+def test_a_journal_entry_without_a_write_open_is_written_at_once_and_trimmed_as_asked(store: SqlStore) -> None:
+    for name in ("one", "two", "three"):
+        store.journal_with_write([_entry(name)])
+    assert _journaled(store) == ["one", "two", "three"]
+
+    async def main() -> None:
+        with store.batched_write() as committed:
+            store.journal_with_write([_entry("four")], trim_to=2)
+            assert _journaled(store) == ["one", "two", "three"]  # with the commit, not before
+        await committed
+
+    asyncio.run(main())
+    assert _journaled(store) == ["three", "four"]

@@ -78,16 +78,15 @@ class Journal:
             self.flush()
 
     def write(self, record: JournalRecord) -> None:
-        """Write an entry now, in the store's current transaction (a write's own: one commit for both).
-        If that fails, only the entry's own statements are undone and it is queued as usual."""
+        """Record an entry with the store's current transaction (a write's own): it commits with the
+        write, in one statement with the other entries of the write's batch."""
         if self.capacity == 0:
             return
-        try:
-            with self._store.transaction() as tx:
-                self._write(tx, [record])
-        except Exception:
-            log.exception("the journal could not record a request in its transaction")
-            self.add(record)
+        self._added += 1
+        trim = self._added >= _TRIM_EVERY
+        if trim:
+            self._added = 0
+        self._store.journal_with_write([record], trim_to=self.capacity if trim else None)
 
     def _write(self, tx: StoreTransaction, records: list[JournalRecord]) -> None:
         tx.add_journal_entries(records)

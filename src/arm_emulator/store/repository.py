@@ -545,6 +545,12 @@ class StoreTransaction:
         self.scopes_changed = False
         # The statement that began it, when the driver's own implicit BEGIN would not do (SqlStore).
         self.begin: str | None = None
+        # Journal entries written when it commits (`SqlStore.journal_with_write`), and the capacity to
+        # trim the journal to then, if asked.
+        self._journal_queue: list[JournalRecord] = []
+        self._journal_trim: int | None = None
+        # The controls' counter, once read under SQLite's write lock (`control_version`).
+        self._locked_version: int | None = None
 
     def _cached(self) -> ScopeCache | None:
         """The scope cache, if it may answer now (a counter read, and nothing of it changed here)."""
@@ -567,6 +573,7 @@ class StoreTransaction:
     def _back_to(self, savepoint: str | None) -> None:
         """Undo what a failed block did: to its savepoint, or (nothing was written before it) all of it.
         Either also clears PostgreSQL's "transaction aborted" state after a failed statement."""
+        self._locked_version = None  # it may have moved in what is undone
         if savepoint is None and self._floor is not None:
             savepoint = self._floor
             self.writes = 0
@@ -970,9 +977,16 @@ class StoreTransaction:
     # -- shared test controls ------------------------------------------------------------------------
 
     def control_version(self) -> int:
-        """The change counter of the shared controls: what every request checks (one indexed row)."""
-        version = self._fetch_value("control version", _SELECT_CONTROL_VERSION, {})
-        return int(version) if version is not None else 0
+        """The change counter of the shared controls: what every request checks (one indexed row).
+        While the transaction holds SQLite's write lock nobody else can move it, so the writes of a
+        batch read it once."""
+        if self._locked_version is not None:
+            return self._locked_version
+        found = self._fetch_value("control version", _SELECT_CONTROL_VERSION, {})
+        version = int(found) if found is not None else 0
+        if self.begin is not None:
+            self._locked_version = version
+        return version
 
     def read_controls(self) -> ControlsRecord:
         row = self._c.execute(select(control_state).where(control_state.c.id == _CONTROL_ROW)).first()
@@ -986,6 +1000,7 @@ class StoreTransaction:
     def _controls_changed(self, **values: Any) -> None:
         """Move the change counter (with `values`): other replicas reload on their next request. Done
         first in a change, it also takes the row's lock, so concurrent changes queue up."""
+        self._locked_version = None
         self._c.execute(
             update(control_state)
             .where(control_state.c.id == _CONTROL_ROW)
@@ -1045,6 +1060,23 @@ class StoreTransaction:
         cursor = self._dbapi.cursor()  # type: ignore[union-attr]
         cursor.executemany(prepared.sql, rows)
         cursor.close()
+
+    def _record_queued_journal(self) -> None:
+        """Write the queued journal entries (one statement), just before the commit. Their failure
+        is logged and undone alone: the writes they describe still commit."""
+        queued, self._journal_queue = self._journal_queue, []
+        trim, self._journal_trim = self._journal_trim, None
+        if not queued and trim is None:
+            return
+        savepoint = self._savepoint()
+        try:
+            if queued:
+                self.add_journal_entries(queued)
+            if trim is not None:
+                self.trim_journal(trim)
+        except Exception:
+            log.exception("the journal could not record %d requests", len(queued))
+            self._back_to(savepoint)
 
     def trim_journal(self, capacity: int) -> None:
         """Keep the newest `capacity` entries."""
@@ -1443,9 +1475,11 @@ class SqlStore:
             # The blocks inside count their writes from here: "undo all" undoes this write only.
             batch.tx._floor, batch.tx.writes = block._savepoint, 0
         self._current = batch.tx
+        queued = len(batch.tx._journal_queue)
         try:
             yield batch.committed
         except BaseException as error:
+            del batch.tx._journal_queue[queued:]  # what it journaled goes with it
             if block is not None:
                 block.__exit__(type(error), error, error.__traceback__)
             else:  # the batch held only this write
@@ -1485,6 +1519,7 @@ class SqlStore:
         self._batch = None
         tx = batch.tx
         try:
+            tx._record_queued_journal()
             if tx.scopes_changed:
                 tx._controls_changed()
             batch.transaction.commit()
@@ -1531,6 +1566,7 @@ class SqlStore:
                 self._current = tx
                 try:
                     yield tx
+                    tx._record_queued_journal()
                     if tx.scopes_changed:
                         # Last, so that the counter's row lock is held only for the commit.
                         tx._controls_changed()
@@ -1539,6 +1575,19 @@ class SqlStore:
         except BaseException:
             self._abandon(tx)
             raise
+
+    def journal_with_write(self, records: list[JournalRecord], *, trim_to: int | None = None) -> None:
+        """Record requests in the journal with the open transaction, when it commits (in a batch, the
+        entries of all its writes in one statement); without one, in a transaction of their own.
+        `trim_to`: keep only that many entries then."""
+        current = self._current
+        if current is None:
+            with self.transaction():
+                self.journal_with_write(records, trim_to=trim_to)
+            return
+        current._journal_queue.extend(records)
+        if trim_to is not None:
+            current._journal_trim = trim_to
 
     def control_version(self) -> int:
         """The shared controls' change counter, read as cheaply as the database allows: every request

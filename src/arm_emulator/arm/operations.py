@@ -141,14 +141,18 @@ def _resource_at_step(
     *,
     new: bool = False,
     rid: ResourceId | None = None,
+    take_body: bool = False,
 ) -> ResourceRecord:
     """The resource as an operation's step (not a finished delete) leaves it; `new`: not stored yet;
-    `rid`: its id, parsed (a write has it; the walker parses it only for a provider's last step)."""
+    `rid`: its id, parsed (a write has it; the walker parses it only for a provider's last step);
+    `take_body`: change `resource.body` itself (the caller is done with it) instead of a copy."""
     succeeded = op.done and op.status == "Succeeded"
     # A failed update leaves the resource as it was before, marked with the failure (ARM RPC).
     failed_update = op.done and not succeeded and op.previous_body is not None
     if failed_update:
         body = json_copy(op.previous_body)
+    elif take_body:
+        body = resource.body
     else:  # a copy: the record's body stays as it was (parsing its text is the cheaper copy)
         body = json.loads(resource.raw) if resource.raw is not None else json_copy(resource.body)
     state = op.status if op.done else op.steps[op.step_index][0]
@@ -206,8 +210,9 @@ def as_stored(
 ) -> ResourceRecord:
     """Store a create's or update's new operation (`op`, from `new_operation`); the resource to store:
     as the first step shows it, or, when the operation is already due (fast mode), with the due steps
-    taken in this same write. The answer shows the first step either way, and any read after it would
-    have taken them first; the walker, a poll and second writes of both rows are spared."""
+    taken in this same write (then `resource.body` is taken over, not copied: render the answer
+    first). The answer shows the first step either way, and any read after it would have taken them
+    first; the walker, a poll and second writes of both rows are spared."""
     now = runtime.clock.now()
     moved = None
     if not op.per_poll and op.due_at is not None and op.due_at <= now + _EPSILON:
@@ -215,7 +220,7 @@ def as_stored(
     tx.add_operation(moved or op)
     if moved is None:
         return resource
-    return _resource_at_step(runtime, tx, moved, resource, now, new=new, rid=rid)
+    return _resource_at_step(runtime, tx, moved, resource, now, new=new, rid=rid, take_body=True)
 
 
 def fresh_resource(runtime: Runtime, key: str, *, polled: bool = False) -> ResourceRecord | None:

@@ -175,11 +175,14 @@ class ResourceRoutes:
                 )
             # `build` listed the stored children in this same transaction; serialised once: stored and sent.
             record = self.writer.record(rid, body, existing, now, operation=op, raw=dump_json(body).decode())
+            # The answer (the first step) is rendered before an operation that ends in this write takes
+            # the body over to its last step (`as_stored`: no copy of it).
+            text = self._render_text(api_version, record)
             stored = record if op is None else as_stored(runtime, tx, op, record, rid, new=existing is None)
             tx.put_resource(stored, new=existing is None)
             sync_parent(tx, self.rt, rid.type_key, rid.parent_key, now)
         headers["ETag"] = record.etag
-        return raw_json_response(self._render_text(api_version, record), profile.status_code, headers)
+        return raw_json_response(text, profile.status_code, headers)
 
     def _new_operation(
         self,

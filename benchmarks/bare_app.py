@@ -4,7 +4,8 @@ one worker, a pre-bound socket). What the emulator adds on top of this is what t
 
     python benchmarks/bare_app.py --cert-file C --key-file K [--port 0] [--log-level warning]
 
-Prints `bare app listening on <url>` first, like the emulator's banner.
+`--stock-protocol` serves it on uvicorn's own HTTP protocol instead. Prints `bare app listening on
+<url>` first, like the emulator's banner.
 """
 
 from __future__ import annotations
@@ -93,6 +94,9 @@ def main() -> None:
     parser.add_argument("--cert-file", type=Path)
     parser.add_argument("--key-file", type=Path)
     parser.add_argument("--log-level", default="warning")
+    # uvicorn's own protocol instead of the emulator's coalesced writes: a bare FastAPI app as it is
+    # usually served (the bench reports its ratios against this one too).
+    parser.add_argument("--stock-protocol", action="store_true")
     args = parser.parse_args()
     tls = args.cert_file is not None and args.key_file is not None
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -106,7 +110,7 @@ def main() -> None:
         ssl_keyfile=str(args.key_file) if tls else None,
         server_header=False,
         lifespan="on",
-        http=CoalescingHttpToolsProtocol,
+        http="httptools" if args.stock_protocol else CoalescingHttpToolsProtocol,
         ws="none",
         timeout_graceful_shutdown=graceful,
     )

@@ -118,13 +118,16 @@ def start_timed(process: EmulatorProcess, timeout: float = 30.0) -> float:
 class BareApp:
     """benchmarks/bare_app.py as a child process, with the emulator's certificate (or plain HTTP)."""
 
-    def __init__(self, tls_dir: Path | None) -> None:
+    def __init__(self, tls_dir: Path | None, *, stock_protocol: bool = False) -> None:
         self.tls_dir = tls_dir
+        self.stock_protocol = stock_protocol
         self.process: subprocess.Popen[str] | None = None
         self.url = ""
 
     def start(self) -> BareApp:
         args = [sys.executable, str(HERE / "bare_app.py"), "--log-level", "warning"]
+        if self.stock_protocol:
+            args.append("--stock-protocol")
         if self.tls_dir is not None:
             args += [
                 "--cert-file",
@@ -730,6 +733,24 @@ def run(options: argparse.Namespace) -> dict[str, Any]:
                 )
         finally:
             bare.stop()
+        # 4b. The same bare app on uvicorn's own protocol (without the emulator's coalesced writes).
+        print("[bench] bare FastAPI app on stock uvicorn ...", flush=True)
+        stock = BareApp(tls_dir, stock_protocol=True).start()
+        try:
+            results["bare_stock"] = {
+                "get": measure(
+                    Load("get", f"{stock.url}/item/ws-get"), connections=connections, duration=duration, warmup=warmup
+                ),
+                "put": measure(
+                    Load("put", stock.url, "put_create.lua", ["/item", "x=1", f"s{run_id}"]),
+                    connections=connections,
+                    duration=duration,
+                    warmup=warmup,
+                ),
+            }
+            print(f"[bench]   bare on stock uvicorn: {results['bare_stock']}", flush=True)
+        finally:
+            stock.stop()
 
         if options.http:
             results["http"] = plain_http(work, connections, duration, warmup, run_id)
@@ -1053,6 +1074,17 @@ def report(r: dict[str, Any], baseline: dict[str, Any] | None) -> str:
         lines.append(
             f"| {name} | {target} | {value} | {verdict(ok)} |" + (f" {before.get(name, '')} |" if baseline else "")
         )
+    if "bare_stock" in r:
+        stock = r["bare_stock"]
+        lines += [
+            "",
+            "The bare app is served as the emulator is, on its HTTP layer (one write an answer). Against the "
+            "same app on uvicorn's own protocol (a bare FastAPI app as usually served: "
+            f"GET {stock['get']['rps']:.0f} req/s, PUT {stock['put']['rps']:.0f}) the ratios are: GET "
+            f"{ratio(emu['get']['rps'], stock['get']['rps'])}, PUT create (synchronous) "
+            f"{ratio(emu['put_create']['rps'], stock['put']['rps'])}, PUT create with LRO "
+            f"{ratio(emu['put_create_lro']['rps'], stock['put']['rps'])}.",
+        ]
     lines += [
         "",
         "## Throughput and latency (HTTPS)",

@@ -191,3 +191,16 @@ def test_a_journal_entry_without_a_write_open_is_written_at_once_and_trimmed_as_
 
     asyncio.run(main())
     assert _journaled(store) == ["three", "four"]
+
+
+@pytest.mark.sqlite_only
+def test_a_block_that_succeeds_lets_its_savepoint_go(store: SqlStore) -> None:
+    """An open savepoint keeps a copy of every page changed after it until the commit (SQLite's
+    sub-journal, in memory): a large import of many joined blocks would hold the database's size."""
+    with store.transaction() as tx:
+        tx.put_resource(_resource("first"))
+        with store.transaction() as inner:  # joins after a write: a savepoint of its own
+            inner.put_resource(_resource("second"))
+        with pytest.raises(sqlite3.OperationalError, match="no such savepoint"):
+            tx._dbapi.execute(f"ROLLBACK TO SAVEPOINT arm_block_{tx._savepoints}")
+    assert _stored(store) == ["first", "second"]

@@ -570,6 +570,10 @@ class StoreTransaction:
         self._dbapi.execute(f"SAVEPOINT {name}")  # type: ignore[union-attr]  # the driver's own: cheaper
         return name
 
+    def _release(self, savepoint: str) -> None:
+        """Forget a savepoint: its block succeeded (what it wrote is kept either way)."""
+        self._dbapi.execute(f"RELEASE SAVEPOINT {savepoint}")  # type: ignore[union-attr]
+
     def _back_to(self, savepoint: str | None) -> None:
         """Undo what a failed block did: to its savepoint, or (nothing was written before it) all of it.
         Either also clears PostgreSQL's "transaction aborted" state after a failed statement."""
@@ -1355,6 +1359,10 @@ class _JoinedBlock:
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: Any) -> bool:
         if exc_type is not None:
             self._tx._back_to(self._savepoint)
+        elif self._savepoint is not None:
+            # Kept, it would hold a copy of every page changed after it until the commit (SQLite's
+            # sub-journal, in memory: a large import would keep the database's size in it).
+            self._tx._release(self._savepoint)
         return False
 
 
@@ -1487,6 +1495,9 @@ class SqlStore:
                 self._abandon_batch(batch)
                 batch.committed.cancel()
             raise
+        else:
+            if block is not None:
+                block.__exit__(None, None, None)
         finally:
             self._current = None
             batch.tx._floor = None

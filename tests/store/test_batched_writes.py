@@ -18,8 +18,13 @@ from arm_emulator.store.repository import JournalRecord, ResourceRecord, SqlStor
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[SqlStore]:
-    store = SqlStore(fresh_database_url(tmp_path))
+def database_url(tmp_path: Path) -> str:
+    return fresh_database_url(tmp_path)
+
+
+@pytest.fixture
+def store(database_url: str) -> Iterator[SqlStore]:
+    store = SqlStore(database_url)
     store.open()
     yield store
     store.close()
@@ -204,3 +209,28 @@ def test_a_block_that_succeeds_lets_its_savepoint_go(store: SqlStore) -> None:
         with pytest.raises(sqlite3.OperationalError, match="no such savepoint"):
             tx._dbapi.execute(f"ROLLBACK TO SAVEPOINT arm_block_{tx._savepoints}")
     assert _stored(store) == ["first", "second"]
+
+
+def test_the_controls_counter_is_read_once_a_turn_and_again_after_a_change_here(
+    store: SqlStore, database_url: str
+) -> None:
+    """Requests of one turn arrived before its read; a change made through this store is seen at once."""
+    other = SqlStore(database_url)  # another replica
+    other.open()
+
+    async def main() -> None:
+        first = store.control_version()
+        with other.transaction() as tx:
+            tx.move_clock(1.0)
+        assert store.control_version() == first  # the same turn
+        await asyncio.sleep(0)
+        moved = store.control_version()
+        assert moved > first  # the next turn reads it again
+        with store.transaction() as tx:
+            tx.move_clock(1.0)
+        assert store.control_version() > moved
+
+    try:
+        asyncio.run(main())
+    finally:
+        other.close()

@@ -223,16 +223,19 @@ def as_stored(
     return _resource_at_step(runtime, tx, moved, resource, now, new=new, rid=rid, take_body=True)
 
 
-def fresh_resource(runtime: Runtime, key: str, *, polled: bool = False) -> ResourceRecord | None:
-    """Read a resource, first advancing its operation if a step is due (or, `polled`, if in poll mode)."""
+def fresh_resource(
+    runtime: Runtime, key: str, *, polled: bool = False, parse_body: bool = True
+) -> ResourceRecord | None:
+    """Read a resource, first advancing its operation if a step is due (or, `polled`, if in poll mode).
+    `parse_body=False`: its text only (`StoreTransaction.get_resource`)."""
     with runtime.store.transaction() as tx:
-        record = tx.get_resource(key)
+        record = tx.get_resource(key, parse_body=parse_body)
     due = record.due_at if record is not None else None
     if record is not None and due is not None and (due <= runtime.clock.now() or (polled and due == PER_POLL)):
         if record.operation_id:
             advance_operation(runtime, record.operation_id, polled=polled)
         with runtime.store.transaction() as tx:
-            record = tx.get_resource(key)
+            record = tx.get_resource(key, parse_body=parse_body)
     return record
 
 

@@ -133,7 +133,9 @@ class ResourceRoutes:
 
     def _render_text(self, api_version: str, record: ResourceRecord | ListedResource) -> str:
         """`_render` as JSON text, from the stored text where the version sees all of it."""
-        text = self.writer.view_text(api_version, record.raw, getattr(record, "body", None), (record.key, record.etag))
+        # An empty body is one read as text only (a stored resource always has its id, name and type).
+        body = getattr(record, "body", None) or None
+        text = self.writer.view_text(api_version, record.raw, body, (record.key, record.etag))
         return with_etag(text, record.etag) if self.rt.etag_in_body else text
 
     def _record_headers(self, runtime: Runtime, record: ResourceRecord) -> dict[str, str]:
@@ -324,7 +326,7 @@ class ResourceRoutes:
         runtime = runtime_of(request)
         rid = self._resource_id(params)
         api_version, _ = self._models(request, rid)
-        record = fresh_resource(runtime, rid.key, polled=True)
+        record = fresh_resource(runtime, rid.key, polled=True, parse_body=False)  # answered from its text
         if record is None:
             # Only now is it worth asking why: a missing group or parent has its own error.
             self._require_scope(runtime, rid)

@@ -111,7 +111,8 @@ class ResourceRecord:
     updated_at: float = 0.0
     seq: int | None = None
     # The JSON text of `body`, when known (read from the store, or about to be written): answers send
-    # it as it is and the store writes it as it is. `evolve(body=...)` drops it; never mutate `body`.
+    # it as it is and the store writes it as it is. `evolve(body=...)` drops it; never mutate `body`
+    # (but a write's own new record, once its answer is rendered: `operations.as_stored`).
     raw: str | None = None
 
     def evolve(self, **changes: Any) -> ResourceRecord:
@@ -551,6 +552,8 @@ class StoreTransaction:
         self._journal_trim: int | None = None
         # The controls' counter, once read under SQLite's write lock (`control_version`).
         self._locked_version: int | None = None
+        # Whether it moved the counter (SqlStore then forgets the value it read this turn).
+        self.controls_moved = False
 
     def _cached(self) -> ScopeCache | None:
         """The scope cache, if it may answer now (a counter read, and nothing of it changed here)."""
@@ -751,9 +754,10 @@ class StoreTransaction:
 
     # -- resources ---------------------------------------------------------------------------------
 
-    def get_resource(self, key: str) -> ResourceRecord | None:
+    def get_resource(self, key: str, *, parse_body: bool = True) -> ResourceRecord | None:
+        """`parse_body=False`: only its text (`raw`; `body` empty), for an answer that sends it as it is."""
         row = self._fetch_one("resource", _SELECT_RESOURCE, {"key": key})
-        return _resource_from_row(row) if row is not None else None
+        return _resource_from_row(row, parse_body=parse_body) if row is not None else None
 
     def resource_state(self, key: str) -> str | None:
         """Whether a resource is stored, without reading its body: its provisioning state ("" if it
@@ -1005,6 +1009,7 @@ class StoreTransaction:
         """Move the change counter (with `values`): other replicas reload on their next request. Done
         first in a change, it also takes the row's lock, so concurrent changes queue up."""
         self._locked_version = None
+        self.controls_moved = True
         self._c.execute(
             update(control_state)
             .where(control_state.c.id == _CONTROL_ROW)
@@ -1400,6 +1405,8 @@ class SqlStore:
         self._statements: _Statements | None = None
         self._current: StoreTransaction | None = None
         self._batch: _Batch | None = None
+        # The controls' counter as read in this turn of the event loop (`control_version`).
+        self._turn_version: int | None = None
         self._scope_cache = ScopeCache(cached_types)
         # The thread the connection belongs to (the event loop's); others read through `snapshot`.
         self._owner: int | None = None
@@ -1543,6 +1550,9 @@ class SqlStore:
         else:
             if not batch.committed.done():
                 batch.committed.set_result(None)
+        finally:
+            if tx.controls_moved:
+                self._turn_version = None
 
     def _abandon_batch(self, batch: _Batch) -> None:
         with contextlib.suppress(Exception):  # already ended if its COMMIT failed
@@ -1586,6 +1596,9 @@ class SqlStore:
         except BaseException:
             self._abandon(tx)
             raise
+        finally:
+            if tx.controls_moved:
+                self._turn_version = None
 
     def journal_with_write(self, records: list[JournalRecord], *, trim_to: int | None = None) -> None:
         """Record requests in the journal with the open transaction, when it commits (in a batch, the
@@ -1609,9 +1622,26 @@ class SqlStore:
             version = self._current.control_version()
         else:
             self._commit_batch()
-            version = self._control_version_alone()
+            version = self._turn_version
+            if version is None:
+                version = self._control_version_alone()
+                self._remember_for_this_turn(version)
         self._scope_cache.seen(version)
         return version
+
+    def _remember_for_this_turn(self, version: int) -> None:
+        """Keep the counter for the requests of this turn of the event loop. Each arrived before the
+        loop's last poll for I/O, which came before this read: a change another replica had
+        acknowledged before any of them was sent is in it."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return  # no event loop: nothing marks the turn's end
+        self._turn_version = version
+        loop.call_soon(self._forget_turn_version)
+
+    def _forget_turn_version(self) -> None:
+        self._turn_version = None
 
     def _control_version_alone(self) -> int:
         connection = self._connect()

@@ -7,9 +7,9 @@ fixed segments (`resourceGroups`, namespaces, type names) are emitted in their c
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from functools import cached_property
+from typing import Any, Generic, TypeVar
 
 # Matched with fullmatch: `$` would also accept a trailing newline.
 GUID = re.compile(r"[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
@@ -23,6 +23,27 @@ def is_valid_resource_group_name(name: str) -> bool:
 
 def is_guid(value: str) -> bool:
     return GUID.fullmatch(value) is not None
+
+
+_T = TypeVar("_T")
+
+
+class computed_once(Generic[_T]):
+    """`functools.cached_property` without the lock Python 3.11's takes on every first read (about a
+    microsecond each: a write builds several ids and reads a few properties of each)."""
+
+    def __init__(self, compute: Callable[[Any], _T]) -> None:
+        self._compute = compute
+        self._name = compute.__name__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    def __get__(self, instance: Any, owner: type | None = None) -> _T:
+        if instance is None:
+            return self  # type: ignore[return-value]
+        value = instance.__dict__[self._name] = self._compute(instance)
+        return value
 
 
 class _TypedId:
@@ -40,16 +61,16 @@ class _TypedId:
     def name(self) -> str:
         return self.types[-1][1]
 
-    @cached_property
+    @computed_once
     def type_name(self) -> str:
         """Canonical `Namespace/type[/childType]`."""
         return "/".join([self.namespace, *(t for t, _ in self.types)])
 
-    @cached_property
+    @computed_once
     def type_key(self) -> str:
         return self.type_name.lower()
 
-    @cached_property
+    @computed_once
     def key(self) -> str:
         return key_of(self.id)
 
@@ -68,22 +89,22 @@ class ResourceId(_TypedId):
     namespace: str
     types: tuple[tuple[str, str], ...]
 
-    @cached_property
+    @computed_once
     def resource_group_id(self) -> str:
         return f"/subscriptions/{self.subscription_id}/resourceGroups/{self.resource_group}"
 
-    @cached_property
+    @computed_once
     def id(self) -> str:
         pairs = "/".join(f"{t}/{n}" for t, n in self.types)
         return f"{self.resource_group_id}/providers/{self.namespace}/{pairs}"
 
-    @cached_property
+    @computed_once
     def parent(self) -> ResourceId | None:
         if len(self.types) == 1:
             return None
         return ResourceId(self.subscription_id, self.resource_group, self.namespace, self.types[:-1])
 
-    @cached_property
+    @computed_once
     def parent_key(self) -> str:
         parent = self.parent
         return parent.key if parent else key_of(self.resource_group_id)
@@ -169,12 +190,12 @@ class ScopedResourceId(_TypedId):
     namespace: str
     types: tuple[tuple[str, str], ...]
 
-    @cached_property
+    @computed_once
     def id(self) -> str:
         pairs = "/".join(f"{t}/{n}" for t, n in self.types)
         return f"{self.scope}/providers/{self.namespace}/{pairs}"
 
-    @cached_property
+    @computed_once
     def parent_id(self) -> str:
         """The resource it is nested in, else its scope."""
         if len(self.types) == 1:
@@ -182,7 +203,7 @@ class ScopedResourceId(_TypedId):
         pairs = "/".join(f"{t}/{n}" for t, n in self.types[:-1])
         return f"{self.scope}/providers/{self.namespace}/{pairs}"
 
-    @cached_property
+    @computed_once
     def resource_group_key(self) -> str | None:
         return key_of(resource_group_id(self.subscription_id, self.resource_group)) if self.resource_group else None
 

@@ -4,8 +4,11 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import uuid
+from contextlib import closing
 from pathlib import Path
+from typing import Any
 
 from arm_emulator.store.server_databases import create_empty_database
 
@@ -21,3 +24,17 @@ def fresh_database_url(directory: Path) -> str:
     if TEST_DATABASE_URL is None:
         return f"sqlite:///{(directory / 'store.db').as_posix()}"
     return create_empty_database(TEST_DATABASE_URL, f"arm_{uuid.uuid4().hex[:16]}")
+
+
+def make_commits_refusable(store: Any, database_file: Path) -> str:
+    """Give a SQLite store a way to have a COMMIT refused, the one way to make SQLite refuse one here
+    (disk full and I/O errors are the others): a deferred foreign key, checked at COMMIT itself. The
+    statement that, run in a transaction, makes its COMMIT fail."""
+    with closing(sqlite3.connect(database_file)) as other:
+        other.executescript(
+            "CREATE TABLE parent (id INTEGER PRIMARY KEY);"
+            "CREATE TABLE child (parent INTEGER REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED);"
+        )
+    with store.transaction() as tx:
+        tx._c.exec_driver_sql("PRAGMA foreign_keys = ON")  # not a transaction of its own in SQLite
+    return "INSERT INTO child VALUES (42)"

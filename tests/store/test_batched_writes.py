@@ -7,12 +7,11 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from collections.abc import Iterator
-from contextlib import closing
 from pathlib import Path
 
 import pytest
 import sqlalchemy
-from databases import fresh_database_url
+from databases import fresh_database_url, make_commits_refusable
 
 from arm_emulator.store.repository import JournalRecord, ResourceRecord, SqlStore
 
@@ -158,19 +157,12 @@ def test_a_batched_write_cannot_begin_inside_another_transaction(store: SqlStore
 
 @pytest.mark.sqlite_only
 def test_a_batch_that_fails_to_commit_tells_every_writer_and_keeps_nothing(store: SqlStore, tmp_path: Path) -> None:
-    # A deferred foreign key fails at COMMIT itself (as in test_store's failed-commit test).
-    with closing(sqlite3.connect(tmp_path / "store.db")) as other:
-        other.executescript(
-            "CREATE TABLE parent (id INTEGER PRIMARY KEY);"
-            "CREATE TABLE child (parent INTEGER REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED);"
-        )
-    with store.transaction() as tx:
-        tx._c.exec_driver_sql("PRAGMA foreign_keys = ON")
+    refused_at_commit = make_commits_refusable(store, tmp_path / "store.db")
 
     async def refused() -> None:
         with store.batched_write() as committed, store.transaction() as tx:
             tx.put_resource(_resource("refused"))
-            tx._c.exec_driver_sql("INSERT INTO child VALUES (42)")
+            tx._c.exec_driver_sql(refused_at_commit)
         await committed
 
     async def main() -> list[BaseException | None]:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy
-from databases import fresh_database_url
+from databases import fresh_database_url, make_commits_refusable
 
 from arm_emulator.store.repository import JournalRecord, OperationRecord, ResourceRecord, SqlStore, SubscriptionRecord
 
@@ -254,18 +254,10 @@ def test_an_in_memory_store_has_no_snapshots() -> None:
 
 @pytest.mark.sqlite_only
 def test_a_failed_commit_leaves_nothing_pending_for_the_next_one(store: SqlStore, tmp_path: Path) -> None:
-    # A deferred foreign key fails at COMMIT itself: the one way to make SQLite refuse a commit
-    # here (disk full and I/O errors are the others).
-    with closing(sqlite3.connect(tmp_path / "store.db")) as other:
-        other.executescript(
-            "CREATE TABLE parent (id INTEGER PRIMARY KEY);"
-            "CREATE TABLE child (parent INTEGER REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED);"
-        )
-    with store.transaction() as tx:
-        tx._c.exec_driver_sql("PRAGMA foreign_keys = ON")  # not a transaction of its own in SQLite
+    refused_at_commit = make_commits_refusable(store, tmp_path / "store.db")
     with pytest.raises(sqlalchemy.exc.IntegrityError), store.transaction() as tx:
         tx.put_resource(_resource("/rg/refused"))
-        tx._c.exec_driver_sql("INSERT INTO child VALUES (42)")
+        tx._c.exec_driver_sql(refused_at_commit)
     with store.transaction() as tx:
         tx.put_resource(_resource("/rg/next"))
     with closing(sqlite3.connect(tmp_path / "store.db")) as other:

@@ -1086,8 +1086,9 @@ def report(r: dict[str, Any], baseline: dict[str, Any] | None) -> str:
     lines = [
         "# Benchmark results",
         "",
-        "Run with `make bench` (installs `wrk`, then `.venv/bin/python benchmarks/run.py`; about 15 minutes; "
+        "Run with `make bench` (installs `wrk`, then `.venv/bin/python benchmarks/run.py`; about 20 minutes; "
         "`--profile` adds py-spy profiles to `benchmarks/profiles/`, `--http` a plain-HTTP pass, "
+        "`--rounds`/`--round-seconds` set the alternated rounds the target ratios come from, "
         "`--save-baseline` keeps the run as the before column; `--report-only` rewrites this file). Numbers are "
         "from one run on the machine below; the before column from the baseline run named under Targets.",
         "",

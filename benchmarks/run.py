@@ -157,6 +157,14 @@ class BareApp:
         assert self.process is not None
         return self.process.pid
 
+    def loads(self, run_id: str) -> dict[str, Load]:
+        """Its endpoints matching the emulator's loads: GET one, PUT create (names prefixed `run_id`), a list of 100."""
+        return {
+            "get": Load("get", f"{self.url}/item/ws-get"),
+            "put": Load("put", self.url, "put_create.lua", ["/item", "x=1", run_id]),
+            "list": Load("list", f"{self.url}/items"),
+        }
+
     def stop(self) -> None:
         if self.process is not None:
             stop_child(self.process)
@@ -273,10 +281,7 @@ def alternated_ratios(
     pairs = {"get": "get", "put_create": "put", "put_create_lro": "put"}
     bare = BareApp(tls_dir).start()
     try:
-        bare_loads = {
-            "get": Load("get", f"{bare.url}/item/ws-get"),
-            "put": Load("put", bare.url, "put_create.lua", ["/item", "x=1", "alt"]),
-        }
+        bare_loads = bare.loads("alt")
         found: dict[str, list[float]] = {name: [] for name in pairs}
         for _ in range(rounds):
             for name, against in pairs.items():
@@ -751,11 +756,7 @@ def run(options: argparse.Namespace) -> dict[str, Any]:
         try:
             time.sleep(1)
             results["bare_rss_idle_after_start"] = rss_mb(bare.pid)
-            bare_loads = {
-                "get": Load("get", f"{bare.url}/item/ws-get"),
-                "put": Load("put", bare.url, "put_create.lua", ["/item", "x=1", f"b{run_id}"]),
-                "list": Load("list", f"{bare.url}/items"),
-            }
+            bare_loads = bare.loads(f"b{run_id}")
             base: dict[str, Any] = {}
             for name, load in bare_loads.items():
                 base[name] = measure(load, connections=connections, duration=duration, warmup=warmup)
@@ -778,16 +779,10 @@ def run(options: argparse.Namespace) -> dict[str, Any]:
         print("[bench] bare FastAPI app on stock uvicorn ...", flush=True)
         stock = BareApp(tls_dir, stock_protocol=True).start()
         try:
+            stock_loads = stock.loads(f"s{run_id}")
             results["bare_stock"] = {
-                "get": measure(
-                    Load("get", f"{stock.url}/item/ws-get"), connections=connections, duration=duration, warmup=warmup
-                ),
-                "put": measure(
-                    Load("put", stock.url, "put_create.lua", ["/item", "x=1", f"s{run_id}"]),
-                    connections=connections,
-                    duration=duration,
-                    warmup=warmup,
-                ),
+                name: measure(stock_loads[name], connections=connections, duration=duration, warmup=warmup)
+                for name in ("get", "put")
             }
             print(f"[bench]   bare on stock uvicorn: {results['bare_stock']}", flush=True)
         finally:
@@ -933,11 +928,7 @@ def plain_http(work: Path, connections: int, duration: float, warmup: float, run
         process.stop()
     bare = BareApp(None).start()
     try:
-        loads = {
-            "get": Load("get", f"{bare.url}/item/ws-get"),
-            "put": Load("put", bare.url, "put_create.lua", ["/item", "x=1", f"h{run_id}"]),
-            "list": Load("list", f"{bare.url}/items"),
-        }
+        loads = bare.loads(f"h{run_id}")
         out["bare"] = {
             n: measure(ld, connections=connections, duration=duration, warmup=warmup) for n, ld in loads.items()
         }

@@ -8,8 +8,8 @@ import sqlite3
 import uuid
 from contextlib import closing
 from pathlib import Path
-from typing import Any
 
+from arm_emulator.store.repository import SqlStore
 from arm_emulator.store.server_databases import create_empty_database
 
 TEST_DATABASE_URL = os.environ.get("ARM_EMULATOR_TEST_DATABASE_URL")
@@ -26,7 +26,7 @@ def fresh_database_url(directory: Path) -> str:
     return create_empty_database(TEST_DATABASE_URL, f"arm_{uuid.uuid4().hex[:16]}")
 
 
-def make_commits_refusable(store: Any, database_file: Path) -> str:
+def make_commits_refusable(store: SqlStore, database_file: Path) -> str:
     """Give a SQLite store a way to have a COMMIT refused, the one way to make SQLite refuse one here
     (disk full and I/O errors are the others): a deferred foreign key, checked at COMMIT itself. The
     statement that, run in a transaction, makes its COMMIT fail."""

@@ -12,7 +12,7 @@ import logging
 from typing import Any
 
 from ..clock import iso8601
-from ..store.repository import JournalRecord, SqlStore, StoreTransaction
+from ..store.repository import JournalRecord, SqlStore
 
 log = logging.getLogger(__name__)
 
@@ -82,18 +82,16 @@ class Journal:
         write, in one statement with the other entries of the write's batch."""
         if self.capacity == 0:
             return
-        self._added += 1
+        self._record([record])
+
+    def _record(self, records: list[JournalRecord]) -> None:
+        """Hand entries to the store, with its open transaction or in one of their own; every
+        `_TRIM_EVERY` entries the journal is trimmed to its capacity with them."""
+        self._added += len(records)
         trim = self._added >= _TRIM_EVERY
         if trim:
             self._added = 0
-        self._store.journal_with_write([record], trim_to=self.capacity if trim else None)
-
-    def _write(self, tx: StoreTransaction, records: list[JournalRecord]) -> None:
-        tx.add_journal_entries(records)
-        self._added += len(records)
-        if self._added >= _TRIM_EVERY:
-            self._added = 0
-            tx.trim_journal(self.capacity)
+        self._store.journal_with_write(records, trim_to=self.capacity if trim else None)
 
     def flush(self) -> None:
         """Write what is queued. A failure is logged: the clients already have their answers."""
@@ -101,8 +99,7 @@ class Journal:
         if not pending:
             return
         try:
-            with self._store.transaction() as tx:
-                self._write(tx, pending)
+            self._record(pending)
         except Exception:
             log.exception("the journal could not record %d requests", len(pending))
 

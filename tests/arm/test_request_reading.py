@@ -1,14 +1,19 @@
-"""The front door's cheap readings of a request: its api-version and its new request id."""
+"""The front door's cheap readings of a request: its api-version, its headers and body as direct routes
+read them, and the ids it draws (request ids, HealthcareApis operation ids)."""
 
 from __future__ import annotations
 
+import asyncio
+import re
 import uuid
 
 import pytest
 from starlette.requests import Request
 
 from arm_emulator.arm.api_versions import api_version_of
+from arm_emulator.arm.dispatch import ArmRequest
 from arm_emulator.arm.middleware import new_request_id
+from arm_emulator.providers.healthcareapis.ids import new_operation_id
 
 
 @pytest.mark.parametrize(
@@ -38,3 +43,46 @@ def test_request_ids_are_distinct_version_4_guids() -> None:
     for value in ids:
         parsed = uuid.UUID(value)
         assert str(parsed) == value and parsed.version == 4 and parsed.variant == uuid.RFC_4122
+
+
+def test_a_direct_routes_headers_answer_as_starlettes() -> None:
+    raw = [
+        (b"content-type", b"application/json"),
+        (b"x-ms-client-request-id", b"first"),
+        (b"x-ms-client-request-id", b"second"),
+        (b"if-match", b'"etag \xe9"'),
+    ]
+    scope = {"type": "http", "method": "PUT", "path": "/", "headers": raw}
+    ours, theirs = ArmRequest(dict(scope), _no_body).headers, Request(dict(scope)).headers
+    for name in ("Content-Type", "content-type", "X-MS-Client-Request-Id", "If-Match", "if-none-match", "x"):
+        assert ours.get(name) == theirs.get(name)
+        assert (name in ours) == (name in theirs)
+        assert ours.get(name, "default") == theirs.get(name, "default")
+    assert ours["IF-MATCH"] == theirs["IF-MATCH"]
+    with pytest.raises(KeyError):
+        ours["absent"]
+    assert ours.getlist("x-ms-client-request-id") == ["first", "second"]
+    assert dict(ours) == dict(theirs) and ours.items() == theirs.items()
+
+
+async def _no_body() -> dict[str, object]:
+    return {"type": "http.request", "body": b"", "more_body": False}
+
+
+def test_a_direct_route_reads_the_body_the_front_door_read_or_else_the_stream() -> None:
+    chunks = iter([b'{"a":', b"1}"])
+
+    async def receive() -> dict[str, object]:
+        chunk = next(chunks)
+        return {"type": "http.request", "body": chunk, "more_body": chunk != b"1}"}
+
+    scope = {"type": "http", "method": "PUT", "path": "/", "headers": []}
+    assert asyncio.run(ArmRequest(scope, _no_body, b'{"read": 1}').body()) == b'{"read": 1}'
+    assert asyncio.run(ArmRequest(scope, receive).body()) == b'{"a":1}'
+
+
+def test_healthcareapis_operation_ids_are_25_base36_characters_all_drawn() -> None:
+    ids = {new_operation_id("request") for _ in range(4000)}
+    assert len(ids) == 4000
+    assert all(re.fullmatch(r"[a-z0-9]{25}", value) for value in ids)
+    assert set("".join(ids)) == set("abcdefghijklmnopqrstuvwxyz0123456789")

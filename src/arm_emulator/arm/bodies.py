@@ -7,6 +7,7 @@ import json
 import re
 from typing import Any
 
+import orjson
 from pydantic import BaseModel, ValidationError
 
 from .errors import invalid_request_content, invalid_tag_name, invalid_tags, unsupported_media_type
@@ -15,6 +16,8 @@ MAX_TAGS = 50
 MAX_TAG_NAME = 512
 MAX_TAG_VALUE = 256
 _RESERVED_TAG_CHARACTERS = re.compile(r"[<>%&\\?/\x00-\x1f\x7f]")
+# 19 digits or more in a row: a number orjson would read as a float where `json` keeps the integer.
+_LONG_DIGITS = re.compile(rb"\d{19}")
 # How deeply a body may nest objects and arrays. Real ones stay under 20 levels; a limit keeps every
 # later step (copies, merge-patches, views) within Python's recursion limit, whatever was stored.
 MAX_JSON_DEPTH = 100
@@ -37,6 +40,13 @@ def parse_json_object(raw: bytes, content_type: str | None) -> dict[str, Any]:
             raise unsupported_media_type(content_type)
     if not raw.strip():
         raise invalid_request_content("The request content was empty")
+    value = _parsed_strictly(raw)
+    if value is not None:  # valid UTF-8 JSON without lone surrogates: only the checks below remain
+        if not isinstance(value, dict):
+            raise invalid_request_content(f"Expected a JSON object, got {type(value).__name__}")
+        if raw.count(b"{") + raw.count(b"[") > MAX_JSON_DEPTH and _depth(value) > MAX_JSON_DEPTH:
+            raise invalid_request_content(f"The request content is nested more than {MAX_JSON_DEPTH} levels deep")
+        return value
     try:
         value = json.loads(raw)
     except UnicodeDecodeError:
@@ -60,6 +70,18 @@ def parse_json_object(raw: bytes, content_type: str | None) -> dict[str, Any]:
     except UnicodeEncodeError:
         raise invalid_request_content("The request content has an unpaired UTF-16 surrogate escape") from None
     return value
+
+
+def _parsed_strictly(raw: bytes) -> Any:
+    """`raw` read by orjson, several times faster than `json`; None for anything it refuses or reads
+    differently (long integers; NaN, a BOM, UTF-16, lone surrogates, deep nesting), which `json` then
+    reads, or refuses with its line and column."""
+    if _LONG_DIGITS.search(raw):
+        return None
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return None
 
 
 def _depth(value: Any) -> int:

@@ -13,6 +13,7 @@ import re
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
+from starlette.datastructures import Headers
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
@@ -22,6 +23,51 @@ from .error_handlers import error_response_for
 from .registry import Registry
 
 Handler = Callable[[Request, dict[str, str]], Awaitable[Response]]
+
+
+class _IndexedHeaders(Headers):
+    """Starlette's headers, looked up in a dict built at the first lookup (the first value of each
+    name, as `Headers.get` finds it) instead of scanning the list, and raising, at every miss: a
+    write looks up a dozen, most of them absent."""
+
+    _index: dict[str, str] | None = None
+
+    def _first_values(self) -> dict[str, str]:
+        if self._index is None:
+            self._index = {name.decode("latin-1"): value.decode("latin-1") for name, value in reversed(self._list)}
+        return self._index
+
+    def __getitem__(self, key: str) -> str:
+        try:
+            return self._first_values()[key.lower()]
+        except KeyError:
+            raise KeyError(key) from None
+
+    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+        return self._first_values().get(key.lower(), default)
+
+    def __contains__(self, key: Any) -> bool:
+        return isinstance(key, str) and key.lower() in self._first_values()
+
+
+class ArmRequest(Request):
+    """The request a direct route's handler gets: Starlette's, with indexed headers, and its body
+    when the front door has read it already (`body`)."""
+
+    def __init__(self, scope: Scope, receive: Receive, body: bytes | None = None) -> None:
+        super().__init__(scope, receive)
+        self._read_body = body
+
+    async def body(self) -> bytes:
+        if self._read_body is not None:
+            return self._read_body
+        return await super().body()
+
+    @property
+    def headers(self) -> Headers:
+        if not hasattr(self, "_headers"):
+            self._headers = _IndexedHeaders(scope=self.scope)
+        return self._headers
 
 
 class DirectRoutes:
@@ -46,7 +92,7 @@ class DirectRoutes:
 
     async def serve(self, handler: Handler, params: dict[str, str], scope: Scope, receive: Receive, send: Send) -> None:
         scope["path_params"] = params
-        request = Request(scope, receive)
+        request = ArmRequest(scope, receive)
         try:
             response = await handler(request, params)
         except ClientDisconnect:
@@ -60,12 +106,15 @@ class DirectRoutes:
         """Whether the handler can run inside the request's one store transaction (`in_one_transaction`)."""
         return getattr(handler, ONE_TRANSACTION_ATTRIBUTE, False) is True
 
-    def answer_now(self, handler: Handler, params: dict[str, str], scope: Scope, receive: Receive) -> Response | None:
+    def answer_now(
+        self, handler: Handler, params: dict[str, str], scope: Scope, receive: Receive, body: bytes | None = None
+    ) -> Response | None:
         """The handler's answer, computed without yielding to the event loop: the caller holds a store
         transaction, which no other request may join. None if the client has gone (nobody to answer).
-        The request body must be buffered already (`receive` answers without waiting)."""
+        The request body must be buffered already (`receive` answers without waiting); `body`: all of
+        it, when it was read whole."""
         scope["path_params"] = params
-        request = Request(scope, receive)
+        request = ArmRequest(scope, receive, body)
         coroutine = handler(request, params)
         try:
             try:

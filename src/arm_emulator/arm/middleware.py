@@ -193,7 +193,7 @@ class ArmMiddleware:
         it has committed. With fault rules stored, the usual steps follow instead (a latency fault
         waits). Whether the journal entry was written."""
         path = scope["path"]
-        receive = await _buffered(receive)
+        receive, body = await _buffered(receive)
         assert self.store is not None
         response: Response | None = None
         with self.store.batched_write() as committed:
@@ -205,7 +205,7 @@ class ArmMiddleware:
                 except ArmError as error:
                     response = render(error, path, self.registry)
                 else:
-                    response = self.direct.answer_now(handler, params, scope, receive)
+                    response = self.direct.answer_now(handler, params, scope, receive, body)
                 if response is not None and journal_entry is not None and self.journal is not None:
                     self.journal.write(journal_entry(response.status_code, response.raw_headers))
         if faults:
@@ -335,9 +335,10 @@ class FrontDoorApp(FastAPI):
         await super().__call__(scope, receive, send)
 
 
-async def _buffered(receive: Receive) -> Receive:
+async def _buffered(receive: Receive) -> tuple[Receive, bytes | None]:
     """The request body read now (through the size limit), then served again from memory: the same
-    messages, and the same error at the same point if the body is too large."""
+    messages, and the same error at the same point if the body is too large. With it, the whole body
+    (None if it was too large or the client left)."""
     messages: list[Message] = []
     failure: ArmError | None = None
     limited = _limited(receive)
@@ -360,7 +361,8 @@ async def _buffered(receive: Receive) -> Receive:
             raise failure
         return await receive()
 
-    return replay
+    whole = failure is None and messages[-1]["type"] == "http.request"
+    return replay, b"".join(m.get("body", b"") for m in messages) if whole else None
 
 
 def _limited(receive: Receive) -> Receive:

@@ -89,17 +89,30 @@ def project(node: Node, value: Any) -> Any:
 
 
 def sees_all(node: Node, value: Any) -> bool:
-    """Whether `node` knows every field of `value`, at every depth (projecting would change nothing)."""
+    """Whether `node` knows every field of `value`, at every depth (projecting would change nothing).
+    Plain loops, not `all()` over generators: every write's answer is checked."""
     if node is None:
         return True
     if isinstance(node, Shape):
         if not isinstance(value, dict):
             return True
         known = node.fields
-        return all(k in known and sees_all(known[k], v) for k, v in value.items())
+        for key, item in value.items():
+            if key not in known:
+                return False
+            inner = known[key]
+            if inner is not None and isinstance(item, dict | list) and not sees_all(inner, item):
+                return False
+        return True
     if isinstance(node, ListOf):
-        return not isinstance(value, list) or all(sees_all(node.item, v) for v in value)
-    return not isinstance(value, dict) or all(sees_all(node.value, v) for v in value.values())
+        items = value if isinstance(value, list) else ()
+    else:
+        items = value.values() if isinstance(value, dict) else ()
+    inner = node.item if isinstance(node, ListOf) else node.value
+    for item in items:  # noqa: SIM110 (a loop, not all(): see above)
+        if isinstance(item, dict | list) and not sees_all(inner, item):
+            return False
+    return True
 
 
 _NOTHING: Any = object()

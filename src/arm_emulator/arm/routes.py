@@ -201,10 +201,11 @@ class ResourceRoutes:
         """The operation a write starts (not stored yet), timed as configured or asked (header, tag),
         failing if a fault rule said so."""
         timing = resolve_timing(runtime.base_timing, runtime.timing, self.type_name, request.headers, body.get("tags"))
-        outcome = getattr(request.state, "operation_outcome", None)
+        state = request.scope["state"]  # the front door's (request id, a fault's outcome), read as the dict it is
+        outcome = state.get("operation_outcome")
         return new_operation(
             runtime,
-            operation_id=self.provider.operation_status.new_operation_id(request.state.request_id),
+            operation_id=self.provider.operation_status.new_operation_id(state["request_id"]),
             namespace=self.provider.namespace,
             resource_id=rid.id,
             resource_key=rid.key,

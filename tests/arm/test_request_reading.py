@@ -13,6 +13,7 @@ from starlette.requests import Request
 from arm_emulator.arm.api_versions import api_version_of
 from arm_emulator.arm.dispatch import ArmRequest
 from arm_emulator.arm.middleware import new_request_id
+from arm_emulator.providers.healthcareapis import ids
 from arm_emulator.providers.healthcareapis.ids import new_operation_id
 
 
@@ -86,3 +87,17 @@ def test_healthcareapis_operation_ids_are_25_base36_characters_all_drawn() -> No
     assert len(ids) == 4000
     assert all(re.fullmatch(r"[a-z0-9]{25}", value) for value in ids)
     assert set("".join(ids)) == set("abcdefghijklmnopqrstuvwxyz0123456789")
+
+
+def test_healthcareapis_operation_ids_sort_as_their_times(monkeypatch: pytest.MonkeyPatch) -> None:
+    """So that the operations' index takes new ids next to the last ones (see the module)."""
+
+    def made_at(now_ns: int) -> str:
+        monkeypatch.setattr(ids.time, "time_ns", lambda: now_ns)
+        return new_operation_id("request")
+
+    made = [made_at(now_ns) for now_ns in (0, 2**20, 36 * 2**20, 36**5 * 2**20, 1_800_000_000 * 10**9, 10**20)]
+    assert made == sorted(made) and len(set(made)) == len(made)
+    assert all(re.fullmatch(r"[a-z0-9]{25}", value) for value in made)
+    same_step = made_at(2**20 + 2**19)  # a step is 2**20 ns: the same 9 characters, the rest drawn
+    assert same_step[:9] == made[1][:9] and same_step != made[1]

@@ -68,6 +68,9 @@ class Directory:
         self.tenants = tenants
         self._tenants = {t.tenant_id.lower(): t for t in tenants}
         self._apps = {(a.tenant_id.lower(), a.client_id.lower()): a for t in tenants for a in t.apps}
+        # Every write asks (its provider hooks get the tenant): a dict, the first tenant listing a
+        # subscription winning as in the directory's order.
+        self._tenant_ids = {s.lower(): t.tenant_id for t in reversed(tenants) for s in t.subscriptions}
 
     @property
     def default_tenant(self) -> Tenant:
@@ -90,10 +93,7 @@ class Directory:
         return self._apps.get((tenant_id.lower(), client_id.lower()))
 
     def tenant_of_subscription(self, subscription_id: str) -> str:
-        for tenant in self.tenants:
-            if subscription_id.lower() in (s.lower() for s in tenant.subscriptions):
-                return tenant.tenant_id
-        return self.default_tenant.tenant_id
+        return self._tenant_ids.get(subscription_id.lower()) or self.default_tenant.tenant_id
 
 
 def _new_default(tenant_id: str | None) -> dict[str, Any]:

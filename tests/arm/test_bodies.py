@@ -69,7 +69,7 @@ def test_a_body_parses_as_json_loads_would() -> None:
         assert [type(v) for v in parsed.values()] == [type(v) for v in expected.values()], raw
 
 
-def test_what_neither_reads_is_refused_with_jsons_line_and_column() -> None:
+def test_what_orjson_refuses_is_refused_as_json_refused_it() -> None:
     for raw, message in [
         (b'{"a": }', "Expecting value at line 1, position 7"),
         (b'{"a": "\\ud800"}', "unpaired UTF-16 surrogate"),

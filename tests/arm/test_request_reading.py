@@ -13,7 +13,7 @@ from starlette.requests import Request
 from arm_emulator.arm.api_versions import api_version_of
 from arm_emulator.arm.dispatch import ArmRequest
 from arm_emulator.arm.middleware import new_request_id
-from arm_emulator.providers.healthcareapis import ids
+from arm_emulator.providers.healthcareapis import ids as operation_ids
 from arm_emulator.providers.healthcareapis.ids import new_operation_id
 
 
@@ -93,7 +93,7 @@ def test_healthcareapis_operation_ids_sort_as_their_times(monkeypatch: pytest.Mo
     """So that the operations' index takes new ids next to the last ones (see the module)."""
 
     def made_at(now_ns: int) -> str:
-        monkeypatch.setattr(ids.time, "time_ns", lambda: now_ns)
+        monkeypatch.setattr(operation_ids.time, "time_ns", lambda: now_ns)
         return new_operation_id("request")
 
     made = [made_at(now_ns) for now_ns in (0, 2**20, 36 * 2**20, 36**5 * 2**20, 1_800_000_000 * 10**9, 10**20)]

@@ -61,6 +61,11 @@ class ResourceWriter:
     _views: OrderedDict[tuple[str, str, str], str | None] = field(
         default_factory=OrderedDict, compare=False, repr=False
     )
+    # The versions whose models are not loaded yet; it only shrinks (see `sees_all`).
+    _unloaded: list[ApiVersionModels] = field(default_factory=list, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._unloaded.extend(self.rt.api_versions.values())
 
     def models(self, api_version: str | None, location: str | None = None) -> ApiVersionModels:
         if not api_version:
@@ -79,9 +84,13 @@ class ResourceWriter:
         write of a type after a start wait seconds (every version's module, the event loop blocked)."""
         known = self._sees_all.get(api_version)
         if known is None:
-            versions = self.rt.api_versions.values()
-            if not all(other.shape_loaded for other in versions):
+            # Every write asks: one version's flag is looked at, not every version's.
+            unloaded = self._unloaded
+            while unloaded and unloaded[-1].shape_loaded:
+                unloaded.pop()
+            if unloaded:
                 return False
+            versions = self.rt.api_versions.values()
             mine = self.rt.api_versions[api_version].shape
             known = all(covers(mine, other.shape) for other in versions)
             self._sees_all[api_version] = known

@@ -1063,10 +1063,8 @@ class StoreTransaction:
         """Record requests, in order (one statement for them all)."""
         prepared = self._statements.get("insert journal", _INSERT_JOURNAL)
         rows = []
-        for record in records:
-            values = {name: getattr(record, name) for name in _JOURNAL_FIELDS}
-            values["path_key"] = record.path.lower()
-            rows.append(prepared.parameters(values))
+        for record in records:  # the record's own attribute dict, not one built field by field
+            rows.append(prepared.parameters({**vars(record), "path_key": record.path.lower()}))
         self.writes += 1
         cursor = self._dbapi.cursor()  # type: ignore[union-attr]
         cursor.executemany(prepared.sql, rows)

@@ -94,7 +94,11 @@ def _evolved(record: _Record, changes: dict[str, Any]) -> _Record:
     return new
 
 
-@dataclass(frozen=True)
+# The records every request makes (resources, operations, journal entries, list rows) are not frozen:
+# a frozen dataclass's __init__ sets each field through object.__setattr__ (4.5 µs for a ResourceRecord,
+# 1 µs unfrozen; every read and write makes several). They are values all the same: nothing assigns
+# to one, `evolve` makes a changed copy.
+@dataclass
 class ResourceRecord:
     key: str
     id: str
@@ -121,7 +125,7 @@ class ResourceRecord:
         return _evolved(self, changes)
 
 
-@dataclass(frozen=True)
+@dataclass  # a value, not frozen: see ResourceRecord
 class OperationRecord:
     id: str
     namespace: str
@@ -175,7 +179,7 @@ class ControlsRecord:
     fault_rules: list[FaultRuleRecord]
 
 
-@dataclass(frozen=True)
+@dataclass  # a value, not frozen: see ResourceRecord
 class JournalRecord:
     """One request of the journal, as arm.journal records and reports it."""
 
@@ -232,7 +236,7 @@ class DeploymentRun:
     writes: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass  # a value, not frozen: see ResourceRecord
 class ListedResource:
     """A resource as a list page sends it: the stored JSON and its ETag (nothing is parsed)."""
 
@@ -242,7 +246,7 @@ class ListedResource:
     seq: int
 
 
-@dataclass(frozen=True)
+@dataclass  # a value, not frozen: see ResourceRecord
 class ScannedResource:
     """A row of a resource list across types (ARM's Resources_List): what it filters and shows."""
 

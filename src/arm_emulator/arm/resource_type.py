@@ -42,7 +42,8 @@ class ResourceContext:
 BodyHook = Callable[[ResourceContext, Body], Body]
 
 
-def _unchanged(_: ResourceContext, body: Body) -> Body:
+def unchanged(_: ResourceContext, body: Body) -> Body:
+    """The hook of a type that has none: the body as the engine built it."""
     return body
 
 
@@ -220,8 +221,8 @@ class ResourceType:
     name_rule: NameRule
     api_versions: Mapping[str, ApiVersionModels]
     lifecycle: Lifecycle
-    prepare: BodyHook = _unchanged
-    on_provisioned: BodyHook = _unchanged
+    prepare: BodyHook = unchanged
+    on_provisioned: BodyHook = unchanged
     list_by_subscription: bool = True
     list_by_resource_group: bool = True
     list_by_parent: bool = False

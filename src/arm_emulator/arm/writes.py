@@ -17,7 +17,7 @@ from .conditions import new_etag
 from .embedding import fill_listed_children, sync_parent
 from .projection import carry_over, covers, hidden, project, sees_all
 from .resource_id import ResourceId, ScopedResourceId, key_of
-from .resource_type import ApiVersionModels, Provider, ResourceContext, ResourceType
+from .resource_type import ApiVersionModels, Provider, ResourceContext, ResourceType, unchanged
 from .responses import dump_json, shape
 from .runtime import Runtime
 from .scopes import normalize_location
@@ -172,7 +172,8 @@ class ResourceWriter:
             properties["provisioningState"] = existing.provisioning_state
             # A write at one version keeps what other versions set and this one cannot see.
             carry_over(body, hidden(models.shape, existing.body))
-        body = self.rt.prepare(self.context(runtime, rid, api_version, existing), body)
+        if self.rt.prepare is not unchanged:  # as in `provisioned`
+            body = self.rt.prepare(self.context(runtime, rid, api_version, existing), body)
         with runtime.store.transaction() as tx:  # what it lists is never the request's to set
             fill_listed_children(tx, runtime.registry, rid.type_key, rid.key, body, new=existing is None)
         # The fields this version knows are shaped by its model; the others are stored as they are.
@@ -223,6 +224,8 @@ class ResourceWriter:
         self, runtime: Runtime, rid: ResourceId, api_version: str, body: dict[str, Any], existing: ResourceRecord | None
     ) -> dict[str, Any]:
         body["properties"]["provisioningState"] = "Succeeded"
+        if self.rt.on_provisioned is unchanged:
+            return body  # no hook, no context to make for it (every synchronous write comes here)
         return self.rt.on_provisioned(self.context(runtime, rid, api_version, existing), body)
 
     def write_final(

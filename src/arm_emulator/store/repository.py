@@ -527,6 +527,7 @@ class _CountingConnection:
     def execute(self, statement: Any, *args: Any, **kwargs: Any) -> Any:
         if getattr(statement, "is_dml", True):
             self._tx.writes += 1
+            self._tx._states.clear()  # it may have changed any resource (these are the rarer writes)
         return self.connection.execute(statement, *args, **kwargs)
 
     def __getattr__(self, name: str) -> Any:
@@ -560,6 +561,10 @@ class StoreTransaction:
         self._locked_version: int | None = None
         # Whether it moved the counter (SqlStore then forgets the value it read this turn).
         self.controls_moved = False
+        # Resource states read here (`resource_state`), kept while it holds SQLite's write lock: no
+        # other writer can change a row before it ends, and its own writes drop what they change. A
+        # batch of creates under one parent then reads the parent's state once, not once a create.
+        self._states: dict[str, str | None] = {}
 
     def _cached(self) -> ScopeCache | None:
         """The scope cache, if it may answer now (a counter read, and nothing of it changed here)."""
@@ -587,6 +592,7 @@ class StoreTransaction:
         """Undo what a failed block did: to its savepoint, or (nothing was written before it) all of it.
         Either also clears PostgreSQL's "transaction aborted" state after a failed statement."""
         self._locked_version = None  # it may have moved in what is undone
+        self._states.clear()  # so may any resource's state
         if savepoint is None and self._floor is not None:
             savepoint = self._floor
             self.writes = 0
@@ -773,12 +779,15 @@ class StoreTransaction:
             state = cache.states.get(key)
             if state is not None:
                 return state
+        locked = self.begin is not None  # SQLite's write lock is held (see `_states`)
+        if locked and key in self._states:
+            return self._states[key]
         row = self._fetch_one("resource state", _SELECT_RESOURCE_STATE, {"key": key})
-        if row is None:
-            return None
-        state = row["provisioning_state"] or ""
-        if cache is not None and row["type_key"] in cache.cached_types:
+        state = None if row is None else row["provisioning_state"] or ""
+        if row is not None and cache is not None and row["type_key"] in cache.cached_types:
             cache.states[key] = state
+        if locked:
+            self._states[key] = state
         return state
 
     def put_resource(self, record: ResourceRecord, *, new: bool | None = None) -> None:
@@ -786,6 +795,7 @@ class StoreTransaction:
         caller knows which it is."""
         if self._cache is not None and record.type_key in self._cache.cached_types:
             self._scopes_change()
+        self._states.pop(record.key, None)
         values = _resource_values(record)
         if new is not True:
             changing = {name: value for name, value in values.items() if name not in _KEY_DERIVED}

@@ -518,7 +518,8 @@ def _deployment_from_row(row: Mapping[str, Any]) -> DeploymentRecord:
 
 class _CountingConnection:
     """The transaction's SQLAlchemy connection, counting the statements that may write (see
-    `StoreTransaction.writes`); reads pass straight through."""
+    `StoreTransaction.writes`) and forgetting the resource states read before them (`_states`);
+    reads pass straight through."""
 
     def __init__(self, connection: Connection, tx: StoreTransaction) -> None:
         self.connection = connection
@@ -773,7 +774,8 @@ class StoreTransaction:
 
     def resource_state(self, key: str) -> str | None:
         """Whether a resource is stored, without reading its body: its provisioning state ("" if it
-        has none), or None. A resource group's (a cached type's) comes from the scope cache."""
+        has none), or None. A resource group's (a cached type's) comes from the scope cache; under
+        SQLite's write lock, one read before in this transaction answers again (`_states`)."""
         cache = self._cached()
         if cache is not None:
             state = cache.states.get(key)

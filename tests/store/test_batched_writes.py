@@ -5,6 +5,7 @@ the batch first. On a real database (a SQLite file; PostgreSQL under `make test-
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -226,3 +227,111 @@ def test_the_controls_counter_is_read_once_a_turn_and_again_after_a_change_here(
         asyncio.run(main())
     finally:
         other.close()
+
+
+def _statements(store: SqlStore) -> list[str]:
+    """Every statement the store's own connection runs from now on (SQLite's trace callback)."""
+    seen: list[str] = []
+    with store.transaction() as tx:
+        tx._dbapi.set_trace_callback(seen.append)
+    return seen
+
+
+@pytest.mark.sqlite_only
+def test_under_sqlites_write_lock_a_batch_takes_one_savepoint_not_one_a_write(store: SqlStore) -> None:
+    """A savepoint copies every page its block changes into SQLite's sub-journal; the writes of a
+    batch change the same pages, so each write's own savepoint would copy them again."""
+    statements = _statements(store)
+
+    async def main() -> list[BaseException | None]:
+        return await asyncio.gather(
+            *(_write(store, f"w{i}", fail=i == 3) for i in range(6)),
+            return_exceptions=True,
+        )
+
+    outcomes = asyncio.run(main())
+    assert [isinstance(outcome, LookupError) for outcome in outcomes] == [False, False, False, True, False, False]
+    savepoints = [s for s in statements if s.startswith("SAVEPOINT")]
+    assert len(savepoints) == 1, savepoints
+    assert _stored(store) == ["w0", "w1", "w2", "w4", "w5"]
+    assert _journaled(store) == ["w0", "w1", "w2", "w4", "w5"]
+
+
+def test_a_failed_write_leaves_the_batch_as_if_it_had_never_run(store: SqlStore) -> None:
+    """Undone, the failed write leaves the others' rows as they would be without it: the same row ids
+    (list order), the journal's sequence numbers one after another, nothing of its own."""
+
+    async def batch(*names: str) -> None:
+        await asyncio.gather(
+            *(_write(store, name, fail=name.startswith("failed")) for name in names), return_exceptions=True
+        )
+
+    asyncio.run(batch("a", "failed-1", "b", "failed-2", "c"))
+    asyncio.run(batch("d"))
+    with store.snapshot() as snapshot:
+        order = [r.body["name"] for r in snapshot.iter_resources()]
+        sequences = [e.sequence for e in snapshot.query_journal(capacity=1000)]
+    assert order == ["a", "b", "c", "d"]
+    assert sequences == list(range(sequences[0], sequences[0] + 4))
+
+
+def test_a_failed_block_inside_a_write_undoes_only_that_block(store: SqlStore) -> None:
+    """A handler that catches a failure of one of its blocks goes on: what it wrote before and after
+    that block is kept, and so are the batch's other writes."""
+
+    async def handler() -> None:
+        with store.batched_write() as committed:
+            with store.transaction() as tx:
+                tx.put_resource(_resource("before"))
+            with contextlib.suppress(LookupError), store.transaction() as tx:
+                tx.put_resource(_resource("undone"))
+                raise LookupError("inner")
+            with store.transaction() as tx:
+                tx.put_resource(_resource("after"))
+        await committed
+
+    async def main() -> None:
+        await asyncio.gather(_write(store, "other"), handler(), _write(store, "last"))
+
+    asyncio.run(main())
+    assert _stored(store) == ["after", "before", "last", "other"]
+
+
+@pytest.mark.sqlite_only
+def test_a_batch_whose_undo_cannot_run_its_writes_again_keeps_nothing(store: SqlStore) -> None:
+    """Running the earlier writes again gives what they gave, unless the database answers otherwise
+    the second time (here a SQL function that does; a full disk would be another). Then no writer of
+    the batch is told it succeeded and nothing is kept."""
+    calls: list[None] = []
+
+    def once() -> int | None:  # 1 the first time, NULL after: the second INSERT breaks NOT NULL
+        calls.append(None)
+        return 1 if len(calls) == 1 else None
+
+    with store.transaction() as tx:
+        tx._dbapi.create_function("once", 0, once)
+
+    async def unrepeatable() -> None:
+        with store.batched_write() as committed, store.transaction() as tx:
+            tx._c.execute(sqlalchemy.text("INSERT INTO fault_rules (spec, fired) VALUES ('{}', once())"))
+        await committed
+
+    async def main() -> list[BaseException | None]:
+        return await asyncio.gather(
+            _write(store, "first"),
+            unrepeatable(),
+            _write(store, "failed", fail=True),
+            _write(store, "last"),
+            return_exceptions=True,
+        )
+
+    outcomes = asyncio.run(main())
+    assert isinstance(outcomes[2], LookupError)
+    assert all(
+        isinstance(outcome, sqlalchemy.exc.IntegrityError) for outcome in (outcomes[0], outcomes[1], outcomes[3])
+    ), outcomes
+    assert _stored(store) == []
+    with store.snapshot() as snapshot:
+        assert snapshot.list_fault_rules() == []
+    asyncio.run(_write(store, "next"))  # the store goes on
+    assert _stored(store) == ["next"]

@@ -250,8 +250,8 @@ class ArmMiddleware:
 def new_request_id() -> str:
     """A random version-4 GUID, as ARM's request ids are. Only an id, never a secret: drawn from
     `random`, about a quarter of `uuid.uuid4()`'s time (two per request)."""
-    digits = f"{random.getrandbits(128) & _GUID_CLEAR | _GUID_SET:032x}"
-    return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
+    digits = (random.getrandbits(128) & _GUID_CLEAR | _GUID_SET).to_bytes(16, "big").hex()
+    return "-".join((digits[:8], digits[8:12], digits[12:16], digits[16:20], digits[20:]))
 
 
 # The version (4) and variant (RFC 4122) bits of a GUID: cleared, then set.

@@ -1462,6 +1462,49 @@ class _Batch:
         self.committed = committed
 
 
+class _BatchedWrite:
+    """One write of a batch (`SqlStore.batched_write`). A class, not a generator: every write enters one."""
+
+    __slots__ = ("_batch", "_block", "_queued", "_store")
+
+    def __init__(self, store: SqlStore) -> None:
+        self._store = store
+
+    def __enter__(self) -> asyncio.Future[None]:
+        store = self._store
+        batch = store._batch
+        if batch is None:
+            batch = store._batch = store._open_batch()
+            block: _JoinedBlock | None = None
+        else:
+            store._on_owner_thread()  # or an error; the connection is the open batch's
+            block = _JoinedBlock(batch.tx)
+            # The blocks inside count their writes from here: "undo all" undoes this write only.
+            batch.tx._floor, batch.tx.writes = block._savepoint, 0
+        store._current = batch.tx
+        self._batch, self._block, self._queued = batch, block, len(batch.tx._journal_queue)
+        return batch.committed
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: Any) -> bool:
+        store, batch, block = self._store, self._batch, self._block
+        try:
+            if exc_type is not None:
+                del batch.tx._journal_queue[self._queued :]  # what it journaled goes with it
+                if block is not None:
+                    block.__exit__(exc_type, exc, tb)
+                else:  # the batch held only this write
+                    store._batch = None
+                    store._abandon_batch(batch)
+                    batch.committed.cancel()
+            elif block is not None:
+                block.__exit__(None, None, None)
+        finally:
+            store._current = None
+            batch.tx._floor = None
+            batch.tx.writes += 1  # what follows in the batch must not undo this write
+        return False
+
+
 class SqlStore:
     """SQLite by default (a file, WAL mode); any SQLAlchemy database URL works.
 
@@ -1520,14 +1563,17 @@ class SqlStore:
             self._engine = None
         self._owner = None
 
-    def _connect(self) -> Connection:
-        if self._engine is None or self._statements is None:
-            raise RuntimeError("store is not open")
+    def _on_owner_thread(self) -> None:
         thread = threading.get_ident()
         if self._owner is None:
             self._owner = thread
         elif self._owner != thread:
             raise RuntimeError("the store's connection belongs to another thread: read through snapshot()")
+
+    def _connect(self) -> Connection:
+        if self._engine is None or self._statements is None:
+            raise RuntimeError("store is not open")
+        self._on_owner_thread()
         connection = self._connection
         if connection is None or connection.closed or connection.invalidated:
             # First use, or the database dropped the connection (a server restart): a fresh one.
@@ -1543,13 +1589,12 @@ class SqlStore:
         PUT, PATCH or DELETE), so what it reads must not change under it before it writes."""
         current = self._current
         if current is not None:
-            self._connect()  # the same thread, or an error
+            self._on_owner_thread()  # or an error; the connection is the open transaction's
             return _JoinedBlock(current)
         self._commit_batch()
         return self._outermost(writing)
 
-    @contextmanager
-    def batched_write(self) -> Iterator[asyncio.Future[None]]:
+    def batched_write(self) -> _BatchedWrite:
         """A write (as `transaction(writing=True)`) that joins the other writes of this turn of the
         event loop and the next: one commit for all of them, two turns after the first or before any
         other transaction begins, whichever is first. Under load that is one commit for many requests (a
@@ -1558,35 +1603,7 @@ class SqlStore:
         answers only once it is done (a failed commit leaves it with the error)."""
         if self._current is not None:
             raise RuntimeError("a batched write cannot begin inside another transaction")
-        batch = self._batch
-        if batch is None:
-            batch = self._batch = self._open_batch()
-            block: _JoinedBlock | None = None
-        else:
-            self._connect()  # the same thread, or an error
-            block = _JoinedBlock(batch.tx)
-            # The blocks inside count their writes from here: "undo all" undoes this write only.
-            batch.tx._floor, batch.tx.writes = block._savepoint, 0
-        self._current = batch.tx
-        queued = len(batch.tx._journal_queue)
-        try:
-            yield batch.committed
-        except BaseException as error:
-            del batch.tx._journal_queue[queued:]  # what it journaled goes with it
-            if block is not None:
-                block.__exit__(type(error), error, error.__traceback__)
-            else:  # the batch held only this write
-                self._batch = None
-                self._abandon_batch(batch)
-                batch.committed.cancel()
-            raise
-        else:
-            if block is not None:
-                block.__exit__(None, None, None)
-        finally:
-            self._current = None
-            batch.tx._floor = None
-            batch.tx.writes += 1  # what follows in the batch must not undo this write
+        return _BatchedWrite(self)
 
     def _open_batch(self) -> _Batch:
         connection = self._connect()

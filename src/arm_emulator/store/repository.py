@@ -1451,8 +1451,8 @@ class _JoinedBlock:
 class _Batch:
     """The writes of two turns of the event loop, in one transaction committed after them
     (`SqlStore.batched_write`): each write keeps its own all-or-nothing (a savepoint, or on SQLite
-    `StoreTransaction.undo_by_replay`), and none is
-    answered before the commit. `committed`: done when it has committed, or failed with the error."""
+    `StoreTransaction.undo_by_replay`), and none is answered before the commit. `committed`: done
+    when it has committed, or failed with the error."""
 
     __slots__ = ("committed", "transaction", "tx")
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import os
 import sqlite3
 import uuid
-from contextlib import closing
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 from arm_emulator.store.repository import SqlStore
@@ -38,3 +39,15 @@ def make_commits_refusable(store: SqlStore, database_file: Path) -> str:
     with store.transaction() as tx:
         tx._c.exec_driver_sql("PRAGMA foreign_keys = ON")  # not a transaction of its own in SQLite
     return "INSERT INTO child VALUES (42)"
+
+
+@contextmanager
+def sqlite_statements(store: SqlStore) -> Iterator[list[str]]:
+    """The statements a SQLite store's connection runs inside the block (SQLite's trace callback)."""
+    seen: list[str] = []
+    connection = store._connect().connection.driver_connection
+    connection.set_trace_callback(seen.append)
+    try:
+        yield seen
+    finally:
+        connection.set_trace_callback(None)

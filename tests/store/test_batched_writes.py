@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy
-from databases import fresh_database_url, make_commits_refusable
+from databases import fresh_database_url, make_commits_refusable, sqlite_statements
 
 from arm_emulator.store.repository import JournalRecord, ResourceRecord, SqlStore
 
@@ -229,19 +229,10 @@ def test_the_controls_counter_is_read_once_a_turn_and_again_after_a_change_here(
         other.close()
 
 
-def _statements(store: SqlStore) -> list[str]:
-    """Every statement the store's own connection runs from now on (SQLite's trace callback)."""
-    seen: list[str] = []
-    with store.transaction() as tx:
-        tx._dbapi.set_trace_callback(seen.append)
-    return seen
-
-
 @pytest.mark.sqlite_only
 def test_under_sqlites_write_lock_a_batch_takes_one_savepoint_not_one_a_write(store: SqlStore) -> None:
     """A savepoint copies every page its block changes into SQLite's sub-journal; the writes of a
     batch change the same pages, so each write's own savepoint would copy them again."""
-    statements = _statements(store)
 
     async def main() -> list[BaseException | None]:
         return await asyncio.gather(
@@ -249,7 +240,8 @@ def test_under_sqlites_write_lock_a_batch_takes_one_savepoint_not_one_a_write(st
             return_exceptions=True,
         )
 
-    outcomes = asyncio.run(main())
+    with sqlite_statements(store) as statements:
+        outcomes = asyncio.run(main())
     assert [isinstance(outcome, LookupError) for outcome in outcomes] == [False, False, False, True, False, False]
     savepoints = [s for s in statements if s.startswith("SAVEPOINT")]
     assert len(savepoints) == 1, savepoints

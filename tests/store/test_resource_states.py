@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from databases import fresh_database_url
+from databases import fresh_database_url, sqlite_statements
 
 from arm_emulator.store.repository import ResourceRecord, SqlStore
 
@@ -70,24 +70,14 @@ def test_a_failed_block_leaves_no_state_of_what_it_undid(store: SqlStore, writte
 def test_creates_under_one_parent_read_its_state_once_under_the_write_lock(store: SqlStore) -> None:
     with store.transaction(writing=True) as tx:
         tx.put_resource(PARENT, new=True)
-    statements: list[str] = []
-    connection = store._connect().connection.driver_connection
-    connection.set_trace_callback(statements.append)
-    try:
-        with store.transaction(writing=True) as tx:
-            for name in ("a", "b", "c"):
-                assert tx.resource_state(PARENT.key) == "Succeeded"
-                tx.put_resource(_resource(f"things/p/parts/{name}"), new=True)
-    finally:
-        connection.set_trace_callback(None)
+    with sqlite_statements(store) as statements, store.transaction(writing=True) as tx:
+        for name in ("a", "b", "c"):
+            assert tx.resource_state(PARENT.key) == "Succeeded"
+            tx.put_resource(_resource(f"things/p/parts/{name}"), new=True)
     state_reads = [s for s in statements if s.startswith("SELECT resources.provisioning_state")]
     assert len(state_reads) == 1, statements
-    with store.transaction() as tx:  # a read transaction keeps nothing: it asks every time
-        statements.clear()
-        connection.set_trace_callback(statements.append)
-        try:
-            tx.resource_state(PARENT.key)
-            tx.resource_state(PARENT.key)
-        finally:
-            connection.set_trace_callback(None)
+    # A read transaction keeps nothing: it asks every time.
+    with store.transaction() as tx, sqlite_statements(store) as statements:
+        tx.resource_state(PARENT.key)
+        tx.resource_state(PARENT.key)
     assert len([s for s in statements if s.startswith("SELECT resources.provisioning_state")]) == 2

@@ -540,8 +540,7 @@ class _CountingConnection:
         tx.writes += 1
         tx._states.clear()  # it may have changed any resource (these are the rarer writes)
         result = self.connection.execute(statement, *args, **kwargs)
-        if tx._replay is not None:
-            tx._replay.append((self.connection.execute, statement, *args, kwargs))
+        tx._remember(self.connection.execute, statement, *args, **kwargs)
         return result
 
     def __getattr__(self, name: str) -> Any:
@@ -562,8 +561,8 @@ class StoreTransaction:
         # `writes` counts from there), or None: the transaction's start.
         self._floor: Savepoint | None = None
         # In a batch under SQLite's write lock (`undo_by_replay`): every write run since the batch began,
-        # as (function, arguments..., keyword arguments), in order. None: blocks take real savepoints.
-        self._replay: list[tuple[Any, ...]] | None = None
+        # as (function, arguments, keyword arguments), in order. None: blocks take real savepoints.
+        self._replay: list[tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any]]] | None = None
         # Why the transaction can no longer commit: an undo that could not run the earlier writes again.
         self.broken: BaseException | None = None
         # The process's scope cache (none for a snapshot: another thread, another point in time).
@@ -644,6 +643,20 @@ class StoreTransaction:
             if self.begin is not None:
                 self._dbapi.execute(self.begin)  # type: ignore[union-attr]  # the write lock again
 
+    def _remember(self, run: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+        """Record a write that succeeded, to run again if a later block fails (`undo_by_replay`)."""
+        if self._replay is not None:
+            self._replay.append((run, args, kwargs))
+
+    def _run_sql(self, sql: str, parameters: Any, *, many: bool = False) -> None:
+        """Run a recorded prepared statement again, on a cursor (every driver has `executemany` there)."""
+        cursor = self._dbapi.cursor()  # type: ignore[union-attr]
+        if many:
+            cursor.executemany(sql, parameters)
+        else:
+            cursor.execute(sql, parameters)
+        cursor.close()
+
     def _replay_to(self, kept: int) -> None:
         """Back to the transaction's start, then the first `kept` writes again: the same statements on
         the same rows give the same result (row ids included). If one fails after all (the database
@@ -653,7 +666,7 @@ class StoreTransaction:
         self._dbapi.execute(f"ROLLBACK TO SAVEPOINT {_REPLAY_BASE}")  # type: ignore[union-attr]
         del self._replay[kept:]
         try:
-            for run, *args, kwargs in self._replay:
+            for run, args, kwargs in self._replay:
                 run(*args, **kwargs)
         except Exception as error:
             self.broken = error
@@ -690,8 +703,7 @@ class StoreTransaction:
         cursor.execute(prepared.sql, parameters)
         count: int = cursor.rowcount
         cursor.close()
-        if self._replay is not None:
-            self._replay.append((self._dbapi.execute, prepared.sql, parameters, {}))  # type: ignore[union-attr]
+        self._remember(self._run_sql, prepared.sql, parameters)
         return count
 
     # -- subscriptions -----------------------------------------------------------------------------
@@ -1143,8 +1155,7 @@ class StoreTransaction:
         cursor = self._dbapi.cursor()  # type: ignore[union-attr]
         cursor.executemany(prepared.sql, rows)
         cursor.close()
-        if self._replay is not None:
-            self._replay.append((self._dbapi.executemany, prepared.sql, rows, {}))  # type: ignore[union-attr]
+        self._remember(self._run_sql, prepared.sql, rows, many=True)
 
     def _record_queued_journal(self) -> None:
         """Write the queued journal entries (one statement), just before the commit. Their failure

@@ -96,13 +96,22 @@ class Directory:
         return self._tenant_ids.get(subscription_id.lower()) or self.default_tenant.tenant_id
 
 
+def new_client_secret() -> str:
+    """Entra secrets are 40 characters of this alphabet; any string works here. Never one that starts
+    with `-`: az reads `-p -abc...` as a missing password followed by an option, so the README's
+    `az login ... -p "$AZURE_CLIENT_SECRET"` failed for one secret in 64."""
+    secret = secrets.token_urlsafe(30)
+    while secret.startswith("-"):
+        secret = secrets.token_urlsafe(30)
+    return secret
+
+
 def _new_default(tenant_id: str | None) -> dict[str, Any]:
     tenant = tenant_id or str(uuid.uuid4())
     app = AppRegistration(
         tenant_id=tenant,
         client_id=str(uuid.uuid4()),
-        # Entra secrets are 40 characters of this alphabet; any string works here.
-        client_secret=secrets.token_urlsafe(30),
+        client_secret=new_client_secret(),
         display_name="arm-emulator-default-app",
         object_id=str(uuid.uuid4()),
     )
